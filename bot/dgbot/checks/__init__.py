@@ -1,0 +1,23 @@
+"""Governance checks of a repository against its plan."""
+
+from __future__ import annotations
+
+from dgbot.checks.base import REGISTRY, Check, check, run_checks
+
+# Importing a check module registers it; reports list the checks in this order.
+# isort: off
+from dgbot.checks import volume, structure, license, access, formats, datacite
+# isort: on
+
+__all__ = [
+    "REGISTRY",
+    "Check",
+    "access",
+    "check",
+    "datacite",
+    "formats",
+    "license",
+    "run_checks",
+    "structure",
+    "volume",
+]

@@ -1,0 +1,191 @@
+"""access: personal data planned open, restricted data in a public repository, files that leak secrets."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from dgbot.checks.base import check
+from dgbot.checks.scope import Globs, clean_path, dataset_entries, dataset_location, dataset_name, shown
+from dgbot.config import Settings
+from dgbot.dmp.plan import Access, Dataset, Plan, Tristate
+from dgbot.records import Finding, Location, Severity
+from dgbot.snapshot.model import FileEntry, Snapshot
+
+CHECK = "access"
+
+
+@dataclass(frozen=True)
+class Suspect:
+    """File names that suggest secrets or personal data (fnmatch on the file's name)."""
+
+    rule: str
+    what: str  # completes "… looks like {what}"
+    names: tuple[str, ...]
+
+
+# Configurable later from .dgbot.yml; for now the common cases.
+SUSPECTS: tuple[Suspect, ...] = (
+    Suspect("secret-file", "an SSH private key", ("id_rsa", "id_dsa", "id_ecdsa", "id_ed25519")),
+    Suspect("secret-file", "a private key or certificate", ("*.pem", "*.key", "*.p12", "*.pfx")),
+    Suspect("secret-file", "a key store", ("*.jks", "*.keystore", "*.kdbx")),
+    Suspect(
+        "secret-file", "an environment file, which usually holds passwords or tokens", (".env", ".env.*")
+    ),
+    Suspect("secret-file", "a file of credentials", ("credentials", "credentials.json", ".git-credentials")),
+    Suspect("secret-file", "a file of credentials", ("client_secret*.json", "service-account*.json")),
+    Suspect("secret-file", "a password file", (".netrc", "_netrc", ".pgpass", ".htpasswd", ".pypirc")),
+    Suspect("secret-file", "a file of secrets", ("secrets.json", "secrets.yml", "secrets.yaml")),
+    Suspect(
+        "personal-data-file",
+        "a signed consent form, which carries names and signatures",
+        tuple(f"*consent*.{ext}" for ext in ("pdf", "jpg", "jpeg", "png", "tif", "tiff", "doc", "docx")),
+    ),
+)
+# Templates and public keys look like secrets by name but are meant to be shared.
+HARMLESS = ("*.example", "*.sample", "*.template", "*.dist", "*.pub")
+# Tables of people, whose header (read from git) should hold no identifying columns.
+PEOPLE_TABLES = tuple(
+    f"{stem}*.{ext}"
+    for stem in ("participants", "subjects", "patients", "contacts")
+    for ext in ("tsv", "csv")
+)
+IDENTIFYING = frozenset(
+    {"name", "first_name", "firstname", "last_name", "lastname", "surname", "full_name", "fullname"}
+    | {"email", "e_mail", "mail", "phone", "telephone", "mobile", "address", "street", "postcode", "zip"}
+    | {"birthdate", "birth_date", "date_of_birth", "dob", "ssn", "passport", "patient_name", "mrn"}
+)
+
+
+_ANY_SUSPECT = Globs(name for suspect in SUSPECTS for name in suspect.names)
+_EACH_SUSPECT = tuple((Globs(suspect.names), suspect) for suspect in SUSPECTS)
+_HARMLESS = Globs(HARMLESS)
+_PEOPLE_TABLE = Globs(PEOPLE_TABLES)
+
+
+def _is_public(settings: Settings) -> bool | None:
+    """Whether the forge says the repository is public; None when nobody told dgbot."""
+    public = getattr(settings, "public", None)
+    return public if isinstance(public, bool) else None
+
+
+def _kinds(dataset: Dataset) -> list[str]:
+    answers = (("personal", dataset.personal_data), ("sensitive", dataset.sensitive_data))
+    return [kind for kind, answer in answers if answer is Tristate.YES]
+
+
+def _open_personal(plan: Plan, snapshot: Snapshot) -> Iterator[Finding]:
+    for dataset in plan.datasets:
+        kinds = _kinds(dataset)
+        if not kinds or dataset.access is not Access.OPEN:
+            continue
+        path = clean_path(dataset.path) if dataset.path is not None else None
+        present = path is not None and next(dataset_entries(snapshot, path), None) is not None
+        where = f", and its files are in the repository ({shown(path or '', snapshot)})" if present else ""
+        yield Finding(
+            CHECK,
+            "open-personal-data",
+            Severity.ERROR if present else Severity.WARNING,
+            f"{dataset_name(dataset)} holds {' and '.join(kinds)} data but the plan makes it open access"
+            + where,
+            dataset_location(plan, dataset),
+            hint="restrict its access in the plan, or anonymise the data and mark it as not personal",
+        )
+
+
+def restricted(dataset: Dataset, today: date) -> str | None:
+    """Why a dataset must not be public ("planned for closed access", ...), None when it may be."""
+    if dataset.access in (Access.CLOSED, Access.SHARED):
+        return f"planned for {dataset.access.value} access"
+    start = (dataset.available_from or "")[:10]
+    if dataset.access is Access.EMBARGOED and not start:
+        return "under embargo with no end date"
+    if start > today.isoformat():  # a licence that starts later is an embargo, whatever the access
+        return f"under embargo until {start}"
+    return None
+
+
+def _restricted_public(plan: Plan, snapshot: Snapshot, today: date) -> Iterator[Finding]:
+    for dataset in plan.datasets:
+        why = restricted(dataset, today)
+        files = list(dataset_entries(snapshot, dataset.path)) if dataset.path and why else []
+        if not files:
+            continue
+        in_git = sum(1 for f in files if not f.annexed)
+        where = shown(clean_path(dataset.path or ""), snapshot)
+        detail = f"{in_git} of its {len(files)} files are kept in git" if in_git else "its files are annexed"
+        yield Finding(
+            CHECK,
+            "restricted-data-public",
+            Severity.ERROR if in_git else Severity.WARNING,
+            f"{dataset_name(dataset)} is {why}, but this repository is public and "
+            f"{where} holds its data ({detail})",
+            Location(path=clean_path(dataset.path or "")),
+            hint="move the data to a private repository or annex remote, or make the repository private"
+            if in_git
+            else "make sure the annex remote holding its content is not public",
+        )
+
+
+def _suspect(name: str) -> Suspect | None:
+    if not _ANY_SUSPECT.match(name) or _HARMLESS.match(name):
+        return None
+    return next((suspect for pattern, suspect in _EACH_SUSPECT if pattern.match(name)), None)
+
+
+def _identifying_columns(snapshot: Snapshot, entry: FileEntry, name: str) -> list[str]:
+    if entry.annexed or not _PEOPLE_TABLE.match(name.lower()):
+        return []
+    head = (snapshot.read(entry.path) or b"")[:4096].decode("utf-8", errors="replace").splitlines()
+    columns = re.split(r"[\t,;]", head[0]) if head else []
+    normal = [re.sub(r"[^a-z0-9]+", "_", c.strip().strip('"').lower()).strip("_") for c in columns]
+    return [c for c in normal if c in IDENTIFYING]
+
+
+def _files(snapshot: Snapshot, public: bool | None) -> Iterator[Finding]:
+    people = Severity.ERROR if public else Severity.WARNING
+    for entry in snapshot.files:
+        name = entry.path.rpartition("/")[2]
+        suspect = _suspect(name)
+        if suspect is not None:
+            secret = suspect.rule == "secret-file"
+            yield Finding(
+                CHECK,
+                suspect.rule,
+                Severity.ERROR if secret else people,
+                f"{entry.path} looks like {suspect.what}",
+                Location(path=entry.path),
+                hint="remove it from the repository and its history, and revoke what it holds"
+                if secret
+                else "keep it out of the repository, or add it to ignore in .dgbot.yml if it is harmless",
+            )
+        columns = _identifying_columns(snapshot, entry, name)
+        if columns:
+            yield Finding(
+                CHECK,
+                "identifying-columns",
+                people,
+                f"{entry.path} has columns that identify people ({', '.join(columns)})",
+                Location(path=entry.path),
+                hint="keep only pseudonymous ids (e.g. sub-01) in tables of participants",
+            )
+
+
+@check(
+    CHECK,
+    "Access and personal data",
+    Severity.ERROR,
+    """Personal or sensitive data must not be planned for open access; data the plan marks
+    closed, shared or under embargo must not sit in a repository the forge reports as public;
+    and no file may look like a secret (private keys, .env files, credentials) or like
+    personal data (signed consent forms, participant tables with names or e-mail addresses).""",
+)
+def check_access(plan: Plan, snapshot: Snapshot, settings: Settings) -> Iterator[Finding]:
+    """Access levels against the data present and the repository's visibility; suspicious files."""
+    public = _is_public(settings)
+    yield from _open_personal(plan, snapshot)
+    if public:
+        yield from _restricted_public(plan, snapshot, date.today())
+    yield from _files(snapshot, public)

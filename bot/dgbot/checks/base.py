@@ -1,0 +1,88 @@
+"""Checks: small pure functions (Plan, Snapshot, Settings) -> findings, registered in one table."""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+
+from dgbot.config import Settings
+from dgbot.dmp.plan import Plan
+from dgbot.records import CheckResult, Finding, Severity
+from dgbot.snapshot.model import Snapshot
+
+CheckFunction = Callable[[Plan, Snapshot, Settings], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Check:
+    """A governance check with a stable id, shown in reports with its title and description."""
+
+    id: str
+    title: str
+    severity: Severity  # default severity of its findings that are problems
+    description: str  # one paragraph, for reports
+    run: CheckFunction
+
+
+REGISTRY: dict[str, Check] = {}
+
+
+def check(
+    id: str, title: str, severity: Severity, description: str
+) -> Callable[[CheckFunction], CheckFunction]:
+    """Register a check function under a stable id."""
+
+    def register(function: CheckFunction) -> CheckFunction:
+        if id in REGISTRY:
+            raise ValueError(f"check {id} registered twice")
+        REGISTRY[id] = Check(id, title, severity, " ".join(description.split()), function)
+        return function
+
+    return register
+
+
+def _ignored(finding: Finding, patterns: tuple[str, ...]) -> bool:
+    path = finding.location.path
+    return path is not None and any(fnmatch.fnmatchcase(path, p) for p in patterns)
+
+
+def _apply_severity(finding: Finding, default: Severity, configured: Severity | None) -> Finding:
+    """A configured severity replaces the default for the check's problem findings (not notices)."""
+    if configured is None or finding.severity is not default:
+        return finding
+    return replace(finding, severity=configured)
+
+
+def run_check(item: Check, plan: Plan, snapshot: Snapshot, settings: Settings) -> CheckResult:
+    """Run one check under the settings; a crash becomes an `error` result, never a silent pass."""
+    chosen = settings.checks.get(item.id)
+    if chosen is not None and not chosen.enabled:
+        return CheckResult(
+            item.id, item.title, skipped="disabled in .dgbot.yml", description=item.description
+        )
+    try:
+        found = list(item.run(plan, snapshot, settings))
+    except Exception as exc:  # a broken check must not hide the others' verdicts
+        return CheckResult(
+            item.id, item.title, crashed=f"{type(exc).__name__}: {exc}", description=item.description
+        )
+    severity = chosen.severity if chosen is not None else None
+    kept = tuple(
+        _apply_severity(f, item.severity, severity) for f in found if not _ignored(f, settings.ignore)
+    )
+    return CheckResult(item.id, item.title, findings=kept, description=item.description)
+
+
+def visible(snapshot: Snapshot, patterns: tuple[str, ...]) -> Snapshot:
+    """The snapshot without the files `.dgbot.yml` tells dgbot to ignore."""
+    if not patterns:
+        return snapshot
+    kept = tuple(f for f in snapshot.files if not any(fnmatch.fnmatchcase(f.path, p) for p in patterns))
+    return replace(snapshot, files=kept)
+
+
+def run_checks(plan: Plan, snapshot: Snapshot, settings: Settings) -> tuple[CheckResult, ...]:
+    """Every registered check, in registration order, over the files not ignored."""
+    seen = visible(snapshot, settings.ignore)
+    return tuple(run_check(item, plan, seen, settings) for item in REGISTRY.values())

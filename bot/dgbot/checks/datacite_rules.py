@@ -1,0 +1,165 @@
+"""GIN's DOI rules for datacite.yml's links outward (references, the licence and the LICENSE
+file), and the field readers every datacite rule shares: a wrong type is GIN refusing the file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dgbot.checks import spdx
+from dgbot.checks.metadata import DATACITE, Node
+from dgbot.records import Finding, Location, Severity
+from dgbot.snapshot.model import Snapshot
+
+CHECK = "datacite"
+REFERENCE_TYPES = ("IsSupplementTo", "IsDescribedBy", "IsReferencedBy", "IsVariantFormOf")
+REFUSED = "GIN's DOI service refuses it"
+
+
+def finding(rule: str, severity: Severity, message: str, where: Location, hint: str | None = None) -> Finding:
+    return Finding(CHECK, rule, severity, message, where, hint)
+
+
+def wrong(node: Node, expected: str) -> Finding:
+    return finding(
+        "wrong-type",
+        Severity.ERROR,
+        f"{node.location().json_path} must be {expected}, not {node.kind}; {REFUSED}",
+        node.location(),
+    )
+
+
+def text_of(parent: Node, key: str, problems: list[Finding]) -> str | None:
+    """The text of a field ("" when missing, not stripped: GIN compares it as it is).
+
+    None when a list or mapping stands there: a wrong-type problem, so no "missing" one too.
+    """
+    node = parent.child(key)
+    text = node.text() if node is not None else ""
+    if node is not None and text is None:
+        problems.append(wrong(node, "text"))
+    return text
+
+
+def list_of(parent: Node, key: str, problems: list[Finding]) -> list[Node]:
+    node = parent.child(key)
+    if node is not None and node.kind not in ("list", "nothing"):
+        problems.append(wrong(node, "a list"))
+    return node.items() if node is not None else []
+
+
+def check_references(root: Node) -> Iterator[Finding]:
+    problems: list[Finding] = []
+    allowed = {t.lower() for t in REFERENCE_TYPES}
+    for number, ref in enumerate(list_of(root, "references", problems), 1):
+        if ref.kind != "mapping":
+            problems.append(wrong(ref, "a mapping with id, reftype and citation"))
+            continue
+        reftype, citation = text_of(ref, "reftype", problems), text_of(ref, "citation", problems)
+        name, ident = text_of(ref, "name", problems) or "", text_of(ref, "id", problems) or ""
+        cited = None if citation is None else citation or name
+        if reftype == "" or cited == "":
+            lacks = " and ".join(w for w, v in (("a reftype", reftype), ("a citation", cited)) if v == "")
+            yield finding(
+                "reference", Severity.ERROR, f"reference {number} has no {lacks}; {REFUSED}", ref.location()
+            )
+        elif reftype is None:
+            pass  # reported as a wrong type
+        elif reftype.lower() not in allowed:
+            yield finding(
+                "reftype",
+                Severity.ERROR,
+                f'reference {number} has the reftype "{reftype}", which GIN\'s DOI service does not accept; '
+                f"use one of {', '.join(REFERENCE_TYPES)}",
+                ref.location("reftype"),
+            )
+        elif reftype.lower() != "issupplementto":
+            yield finding(
+                "reftype-not-supplement",
+                Severity.WARNING,
+                f'reference {number} has the reftype "{reftype}"; GIN\'s curators check every reference that '
+                "is not IsSupplementTo",
+                ref.location("reftype"),
+            )
+        if name:
+            yield finding(
+                "reference-name",
+                Severity.WARNING,
+                f"reference {number} uses the old field name; GIN asks for citation",
+                ref.location("name"),
+            )
+        kind, colon, _ = ident.partition(":")
+        if not colon or not kind.strip():
+            yield finding(
+                "reference-id",
+                Severity.WARNING,
+                f"reference {number} has no id of the form type:value (doi:…, url:…, arxiv:…, pmid:…), so it "
+                "is left out of the DOI metadata",
+                ref.location("id"),
+            )
+    yield from problems
+
+
+def check_license(root: Node, snapshot: Snapshot) -> Iterator[Finding]:
+    problems: list[Finding] = []
+    node = root.child("license")
+    if node is not None and node.kind != "mapping":
+        yield wrong(node, "a mapping with name and url")
+        return
+    name = text_of(node, "name", problems) if node is not None else ""
+    url = text_of(node, "url", problems) if node is not None else ""
+    yield from problems
+    missing = [w for w, v in (("name", name), ("url", url)) if v == ""]
+    if missing:
+        where = node.location() if node is not None else root.location("license")
+        yield finding(
+            "license", Severity.ERROR, f"the licence has no {' and no '.join(missing)}; {REFUSED}", where
+        )
+    yield from _license_match(node or root, name or "", url or "", snapshot)
+
+
+def _license_match(node: Node, name: str, url: str, snapshot: Snapshot) -> Iterator[Finding]:
+    by_url = spdx.from_url(url) if url else None
+    by_name = spdx.from_name(name) if name else None
+    for value, found, what in ((url, by_url, "URL"), (name, by_name, "name")):
+        if value and found is None:
+            yield finding(
+                "license-unrecognised",
+                Severity.WARNING,
+                f'dgbot does not recognise the licence {what} "{value}"; GIN\'s curators check it by hand',
+                node.location("url" if what == "URL" else "name"),
+            )
+    if by_url and by_name and not spdx.same(by_url, by_name):
+        yield finding(
+            "license-name-url",
+            Severity.WARNING,
+            f"the licence name means {by_name} but its URL {by_url}",
+            node.location(),
+        )
+    if snapshot.find("LICENSE") is None:
+        others = [p for p in ("LICENSE.md", "LICENSE.txt", "LICENCE") if snapshot.find(p) is not None]
+        also = f" ({others[0]} does not count: GIN reads only LICENSE)" if others else ""
+        yield finding(
+            "license-file",
+            Severity.ERROR,
+            f"the repository has no LICENSE file{also}; {REFUSED}",
+            Location(path="LICENSE"),
+            hint="add the full text of the licence named in datacite.yml as LICENSE",
+        )
+        return
+    raw = snapshot.read("LICENSE")
+    held = spdx.from_text(raw.decode("utf-8", errors="replace")) if raw is not None else None
+    if held is None:
+        yield finding(
+            "license-unrecognised",
+            Severity.WARNING,
+            "dgbot cannot tell which licence LICENSE holds; GIN's curators check it by hand",
+            Location(path="LICENSE"),
+        )
+    declared = by_url or by_name
+    if held and declared and not spdx.same(held, declared):
+        yield finding(
+            "license-mismatch",
+            Severity.ERROR,
+            f"{DATACITE} names the licence {declared}, but LICENSE holds {held}; {REFUSED}",
+            node.location(),
+        )

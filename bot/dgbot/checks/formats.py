@@ -1,0 +1,185 @@
+"""formats: the formats each dataset declares against the files under its path."""
+
+from __future__ import annotations
+
+import mimetypes
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from dgbot.checks.base import check
+from dgbot.checks.scope import Globs, clean_path, dataset_entries, dataset_location, dataset_name, shown
+from dgbot.config import Settings
+from dgbot.dmp.plan import Dataset, Plan
+from dgbot.records import Finding, Location, Severity
+from dgbot.snapshot.model import FileEntry, Snapshot
+
+CHECK = "formats"
+
+
+@dataclass(frozen=True)
+class Format:
+    media_type: str
+    names: tuple[str, ...] = ()  # what plans call it, lower case
+    also: tuple[str, ...] = ()  # formats it is built on (NWB is HDF5)
+
+
+def _formats(fmt: Format, *extensions: str) -> dict[str, Format]:
+    return dict.fromkeys(extensions, fmt)
+
+
+# Research formats, by extension (double extensions first); the stdlib table does the rest.
+RESEARCH_FORMATS: dict[str, Format] = {
+    **_formats(Format("application/x-nifti", ("nifti", "nifti-1", "nifti-2", "nii")), ".nii.gz", ".nii"),
+    **_formats(Format("image/tiff", ("ome-tiff", "ome tiff", "tiff")), ".ome.tif", ".ome.tiff"),
+    **_formats(Format("text/x-fastq", ("fastq",), ("application/gzip",)), ".fastq.gz", ".fq.gz"),
+    **_formats(Format("application/x-hdf5", ("hdf5", "hdf", "h5")), ".h5", ".hdf5", ".he5"),
+    ".nwb": Format("application/x-nwb", ("nwb", "neurodata without borders"), ("application/x-hdf5",)),
+    **_formats(Format("application/x-edf", ("edf", "edf+", "european data format")), ".edf"),
+    ".bdf": Format("application/x-bdf", ("bdf", "biosemi")),
+    ".mat": Format("application/x-matlab-data", ("mat", "matlab")),
+    ".parquet": Format("application/vnd.apache.parquet", ("parquet", "apache parquet")),
+    ".ipynb": Format("application/x-ipynb+json", ("ipynb", "jupyter notebook", "jupyter")),
+    **_formats(Format("application/x-npy", ("npy", "numpy")), ".npy", ".npz"),
+    **_formats(Format("application/yaml", ("yaml",)), ".yaml", ".yml"),
+    ".extxyz": Format("chemical/x-xyz", ("extxyz", "xyz")),
+    ".fif": Format("application/x-fif", ("fif", "mne")),
+    **_formats(Format("application/x-eeglab", ("eeglab",)), ".set", ".fdt"),
+    **_formats(Format("application/x-brainvision", ("brainvision",)), ".vhdr", ".vmrk", ".eeg"),
+    ".dcm": Format("application/dicom", ("dicom", "dcm")),
+    **_formats(Format("application/x-freesurfer-mgh", ("mgh", "mgz", "freesurfer")), ".mgz", ".mgh"),
+    ".gii": Format("application/x-gifti", ("gifti",)),
+    **_formats(Format("text/x-fastq", ("fastq",)), ".fastq", ".fq"),
+    **_formats(Format("text/x-fasta", ("fasta",)), ".fasta", ".fa"),
+    ".bam": Format("application/x-bam", ("bam",)),
+    ".vcf": Format("text/x-vcf", ("vcf",)),
+    ".czi": Format("application/x-czi", ("czi",)),
+    ".nd2": Format("application/x-nd2", ("nd2",)),
+    ".pdb": Format("chemical/x-pdb", ("pdb",)),
+    ".cif": Format("chemical/x-cif", ("cif", "mmcif")),
+    ".r": Format("text/x-r", ("r",)),
+    ".jl": Format("text/x-julia", ("julia",)),
+}
+_ENCODINGS = {"gzip": "application/gzip", "bzip2": "application/x-bzip2", "xz": "application/x-xz"}
+_COMPRESSED = (".gz", ".bz2", ".xz")
+# Documentation and git's own files are not data.
+NOT_DATA = (".*", "README*", "LICENSE*", "LICENCE*", "COPYING*", "CHANGELOG*", "CHANGES*", "CITATION*")
+_NOT_DATA = Globs(NOT_DATA)
+_DOUBLE = tuple(ext for ext in RESEARCH_FORMATS if ext.count(".") == 2)
+
+
+@cache
+def _stdlib() -> mimetypes.MimeTypes:
+    return mimetypes.MimeTypes()  # the built-in table only, not the machine's /etc/mime.types
+
+
+def _suffix(name: str) -> str:
+    """The extension that decides a format: ".nii.gz", ".csv.gz", ".h5"; "" for none."""
+    lower = name.lower()
+    if lower.endswith(_DOUBLE):
+        return next(ext for ext in _DOUBLE if lower.endswith(ext))
+    parts = lower.lstrip(".").split(".")[1:]
+    if len(parts) >= 2 and f".{parts[-1]}" in _COMPRESSED:
+        return f".{parts[-2]}.{parts[-1]}"
+    return f".{parts[-1]}" if parts else ""
+
+
+@cache
+def _describe(ext: str) -> tuple[str, frozenset[str]]:
+    known = RESEARCH_FORMATS.get(ext)
+    if known is not None:
+        return known.media_type, frozenset({known.media_type, *known.names, *known.also, ext, ext[1:]})
+    media_type, encoding = _stdlib().guess_type("file" + ext, strict=False)
+    tokens = {ext, ext[1:]} if ext else set()
+    if encoding in _ENCODINGS:
+        tokens.add(_ENCODINGS[encoding])
+        media_type = media_type or _ENCODINGS[encoding]
+    if media_type is None:
+        return (f'"{ext}" (unknown to dgbot)' if ext else "unknown (no extension)"), frozenset(tokens)
+    return media_type, frozenset({media_type, *tokens})
+
+
+def describe(name: str) -> tuple[str, frozenset[str]]:
+    """A file's format: a label for messages, and every token a plan may call it by."""
+    return _describe(_suffix(name))
+
+
+def _normal(declared: str) -> str:
+    return declared.split(";")[0].strip().lower().removeprefix(".")
+
+
+def matches(tokens: frozenset[str], declared: frozenset[str]) -> bool:
+    """True when a file's tokens meet a declared format (wildcards like image/* allowed)."""
+    if tokens & declared:
+        return True
+    majors = {d[:-1] for d in declared if d.endswith("/*")}
+    return any(t.startswith(m) for t in tokens for m in majors)
+
+
+def _owned(plan: Plan, snapshot: Snapshot) -> dict[int, list[FileEntry]]:
+    """The data files of each dataset (by index); a file belongs to the deepest dataset holding it."""
+    paths = [(i, clean_path(d.path)) for i, d in enumerate(plan.datasets) if d.path is not None]
+    owned: dict[int, list[FileEntry]] = {}
+    taken: set[str] = set()
+    for i, path in sorted(paths, key=lambda item: -len(item[1])):
+        for entry in dataset_entries(snapshot, path):
+            name = entry.path.rpartition("/")[2]
+            if entry.path not in taken and not _NOT_DATA.match(name):
+                owned.setdefault(i, []).append(entry)
+            taken.add(entry.path)
+    return owned
+
+
+def _compare(
+    plan: Plan, snapshot: Snapshot, dataset: Dataset, files: Sequence[FileEntry]
+) -> Iterator[Finding]:
+    declared = frozenset(_normal(d) for d in dataset.formats)
+    where = shown(clean_path(dataset.path or ""), snapshot)
+    by_suffix: dict[str, list[str]] = {}
+    for entry in files:
+        by_suffix.setdefault(_suffix(entry.path.rpartition("/")[2]), []).append(entry.path)
+    undeclared: dict[str, list[str]] = {}
+    seen: set[str] = set()
+    for suffix, paths in by_suffix.items():
+        label, tokens = _describe(suffix)
+        seen |= tokens
+        if not matches(tokens, declared):
+            undeclared.setdefault(label, []).extend(paths)
+    for label, paths in sorted(undeclared.items()):
+        count, first = f"{len(paths)} file{'s' if len(paths) != 1 else ''}", min(paths)
+        yield Finding(
+            CHECK,
+            "undeclared-format",
+            Severity.WARNING,
+            f"{where} holds {count} of type {label} (e.g. {first}), which {dataset_name(dataset)} "
+            f"does not declare (it declares {', '.join(dataset.formats)})",
+            Location(path=first),
+            hint="add the format to the dataset's formats in the plan, or move the files",
+        )
+    for name in dataset.formats:
+        if not matches(frozenset(seen), frozenset({_normal(name)})):
+            yield Finding(
+                CHECK,
+                "missing-format",
+                Severity.NOTICE,
+                f'{dataset_name(dataset)} declares the format "{name}", but no file in {where} has it',
+                dataset_location(plan, dataset),
+            )
+
+
+@check(
+    CHECK,
+    "File formats",
+    Severity.WARNING,
+    """The formats a dataset declares (media types such as text/csv, or names such as NIfTI
+    or HDF5) against the files under its path, recognised by extension: files of a format
+    the dataset does not declare are reported, and so are declared formats no file has.
+    Each file belongs to the most specific dataset holding it; README, LICENSE and hidden
+    files are not data.""",
+)
+def check_formats(plan: Plan, snapshot: Snapshot, settings: Settings) -> Iterator[Finding]:
+    """Declared formats against the files present, per dataset."""
+    owned = _owned(plan, snapshot)
+    for index, dataset in enumerate(plan.datasets):
+        if dataset.formats and owned.get(index):
+            yield from _compare(plan, snapshot, dataset, owned[index])

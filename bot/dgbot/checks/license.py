@@ -1,0 +1,177 @@
+"""license: the plan's licences, the LICENSE file, datacite.yml and the RO-Crate name the same licence."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from dgbot.checks import spdx
+from dgbot.checks.base import check
+from dgbot.checks.metadata import Unreadable, read_datacite, ro_crate_licenses
+from dgbot.checks.scope import dataset_location, dataset_name
+from dgbot.config import Settings
+from dgbot.dmp.plan import Plan
+from dgbot.records import Finding, Location, Severity
+from dgbot.snapshot.model import Snapshot
+
+CHECK = "license"
+LICENSE_FILES = tuple(
+    f"{stem}{suffix}" for stem in ("LICENSE", "LICENCE", "COPYING") for suffix in ("", ".md", ".txt")
+)
+
+
+@dataclass(frozen=True)
+class Source:
+    """One place in the repository that states a licence."""
+
+    rule: str  # the rule broken when it disagrees
+    says: str  # "LICENSE holds", for messages
+    ids: tuple[str, ...]  # SPDX ids recognised there
+    location: Location
+
+
+def _listed(ids: tuple[str, ...]) -> str:
+    return " and ".join(dict.fromkeys(ids))
+
+
+def _plan(plan: Plan) -> Iterator[Finding | Source]:
+    known: list[str] = []
+    first: Location | None = None
+    for dataset in plan.datasets:
+        if not dataset.license:
+            continue
+        found = spdx.from_reference(dataset.license)
+        if found is None:
+            yield Finding(
+                CHECK,
+                "unknown-plan-license",
+                Severity.NOTICE,
+                f'dgbot does not recognise the licence "{dataset.license}" of {dataset_name(dataset)}, '
+                "so it cannot compare it with the repository's licence files",
+                dataset_location(plan, dataset),
+                hint="write an SPDX id such as CC-BY-4.0, or the licence's creativecommons.org/spdx.org URL",
+            )
+            continue
+        known.append(found)
+        first = first or dataset_location(plan, dataset)
+    if first is not None:
+        yield Source("plan-differs", "the plan licenses its datasets under", tuple(known), first)
+    elif plan.datasets and not any(d.license for d in plan.datasets):
+        yield Finding(
+            CHECK,
+            "no-plan-license",
+            Severity.NOTICE,
+            "the plan gives no licence for any dataset, so the repository's licence files are only "
+            "compared with each other",
+            Location(path=plan.source, json_path=plan.datasets[0].json_path),
+        )
+
+
+def _file(plan: Plan, snapshot: Snapshot) -> Iterator[Finding | Source]:
+    path = next((name for name in LICENSE_FILES if snapshot.find(name) is not None), None)
+    if path is None:
+        if any(d.license for d in plan.datasets):
+            yield Finding(
+                CHECK,
+                "missing-file",
+                Severity.WARNING,
+                "the plan gives a licence, but the repository has no LICENSE file with its text",
+                Location(path="LICENSE"),
+                hint="add the full licence text as LICENSE at the top of the repository",
+            )
+        return
+    raw = snapshot.read(path)
+    found = spdx.from_text(raw.decode("utf-8", errors="replace")) if raw is not None else None
+    if found is None:
+        yield Finding(
+            CHECK,
+            "unidentified-file",
+            Severity.WARNING,
+            f"dgbot cannot tell which licence {path} holds"
+            + (" (it is annexed, so its text is not in git)" if raw is None else ""),
+            Location(path=path),
+            hint="start it with the licence's name (e.g. Creative Commons Attribution 4.0 International) "
+            "or an SPDX-License-Identifier line",
+        )
+        return
+    yield Source("file-differs", f"{path} holds", (found,), Location(path=path))
+
+
+def _datacite(snapshot: Snapshot) -> Iterator[Source]:
+    try:
+        root = read_datacite(snapshot)
+    except Unreadable:
+        return  # the datacite check reports it
+    node = root.child("license") if root is not None else None
+    if node is None:
+        return
+    url, name = node.child("url"), node.child("name")
+    found = spdx.from_url(url.text() or "") if url is not None else None
+    found = found or (spdx.from_name(name.text() or "") if name is not None else None)
+    if found is not None:
+        yield Source("datacite-differs", "datacite.yml names", (found,), node.location())
+
+
+def _ro_crate(snapshot: Snapshot) -> Iterator[Finding | Source]:
+    try:
+        crate = ro_crate_licenses(snapshot)
+    except Unreadable as exc:
+        yield Finding(CHECK, "ro-crate-unreadable", Severity.WARNING, exc.message, exc.location())
+        return
+    if crate is None:
+        return
+    path, licences = crate
+    known = []
+    for value, where in licences:
+        found = spdx.from_reference(value)
+        if found is None:
+            yield Finding(
+                CHECK,
+                "unknown-ro-crate-license",
+                Severity.NOTICE,
+                f'dgbot does not recognise the licence "{value}" in {path}',
+                Location(path=path, json_path=where),
+            )
+        else:
+            known.append(found)
+    if known:
+        yield Source(
+            "ro-crate-differs", f"{path} names", tuple(known), Location(path=path, json_path=licences[0][1])
+        )
+
+
+def _differs(source: Source, reference: Source) -> Finding:
+    return Finding(
+        CHECK,
+        source.rule,
+        Severity.ERROR,
+        f"{source.says} {_listed(source.ids)}, but {reference.says} {_listed(reference.ids)}",
+        source.location,
+        hint="correct one of the two so that both name the same licence",
+    )
+
+
+@check(
+    CHECK,
+    "Licence",
+    Severity.ERROR,
+    """The licences the plan gives its datasets (SPDX ids or licence URLs), the LICENSE file
+    (recognised by the licence's name or distinctive phrases of its text), and where present
+    GIN's datacite.yml and an RO-Crate's ro-crate-metadata.json must name the same licence.
+    The plan is the reference; without a licence in the plan, the LICENSE file is.""",
+)
+def check_license(plan: Plan, snapshot: Snapshot, settings: Settings) -> Iterator[Finding]:
+    """Every place that states a licence against the first that does (the plan, else LICENSE)."""
+    sources: list[Source] = []
+    for gather in (_plan(plan), _file(plan, snapshot), _datacite(snapshot), _ro_crate(snapshot)):
+        for item in gather:
+            if isinstance(item, Source):
+                sources.append(item)
+            else:
+                yield item
+    if not sources:
+        return
+    reference, *others = sources
+    for source in others:
+        if not any(spdx.same(mine, theirs) for mine in source.ids for theirs in reference.ids):
+            yield _differs(source, reference)

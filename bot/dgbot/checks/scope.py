@@ -1,0 +1,116 @@
+"""What the checks look at: a dataset's files, the experiment data, and where in the plan a finding points."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterable, Iterator
+
+from dgbot.dmp.plan import Dataset, Plan
+from dgbot.records import Location
+from dgbot.snapshot.model import FileEntry, Snapshot
+
+# Folders that hold experiment data wherever they are (the NII layout puts them in every
+# experiment package, `experiments/<package>/input_data/`).
+DATA_FOLDERS = ("input_data", "output_data")
+_NAMES = "|".join(DATA_FOLDERS)
+_IN_DATA_FOLDER = re.compile(rf"(?:^|/)(?:{_NAMES})/")
+_OUTERMOST = re.compile(rf"^((?:[^/]*/)*?(?:{_NAMES}))/")
+
+
+def clean_path(path: str) -> str:
+    """A plan's repository path as snapshots write paths: no "./" prefix, no trailing "/"."""
+    path = path.strip()
+    while path.startswith("./"):
+        path = path[2:]
+    return path.strip("/")
+
+
+def shown(path: str, snapshot: Snapshot) -> str:
+    """A path as a researcher reads it: folders end with "/"."""
+    return f"{path}/" if path in snapshot.folders else path
+
+
+def dataset_entries(snapshot: Snapshot, path: str) -> Iterator[FileEntry]:
+    """The files of a dataset path: the file itself, or every file under the folder."""
+    path = clean_path(path)
+    entry = snapshot.find(path) if path else None
+    if entry is not None:
+        yield entry
+        return
+    yield from snapshot.under(path)
+
+
+def data_folder(path: str) -> str | None:
+    """The outermost input_data/ or output_data/ folder holding a file, if any."""
+    match = _OUTERMOST.match(path)
+    return match.group(1) if match else None
+
+
+def experiment_data(plan: Plan, snapshot: Snapshot) -> Iterator[FileEntry]:
+    """Every file counted as experiment data, each once, in path order.
+
+    Experiment data is what the plan declares (files under its datasets' paths) plus
+    whatever sits in input_data/ or output_data/ folders at any depth, declared or not.
+    Code in source/, notebooks and documentation outside those count only when a dataset
+    of the plan names them.
+    """
+    roots = {clean_path(d.path) for d in plan.datasets if d.path is not None}
+    if "" in roots:  # a dataset covering the whole repository
+        yield from snapshot.files
+        return
+    prefixes = tuple(f"{root}/" for root in roots)
+    for entry in snapshot.files:
+        path = entry.path
+        if path.startswith(prefixes) or path in roots or _IN_DATA_FOLDER.search(path) is not None:
+            yield entry
+
+
+def plan_location(plan: Plan, json_path: str) -> Location:
+    """A finding about the plan: its file and the JSON path of the field (lines come later)."""
+    return Location(path=plan.source, json_path=json_path)
+
+
+def dataset_location(plan: Plan, dataset: Dataset) -> Location:
+    return plan_location(plan, dataset.json_path)
+
+
+def dataset_name(dataset: Dataset) -> str:
+    return f'dataset "{dataset.title}"' if dataset.title else "a dataset"
+
+
+_WILD = re.compile(r"[*?[]")
+
+
+class Globs:
+    """fnmatch patterns for file names, matched without a regex for the common shapes.
+
+    Checks match every file of datasets with hundreds of thousands of files, so exact names,
+    "*.suffix" and "prefix*" patterns use set and string tests; any other pattern runs its
+    regex only when the name contains the pattern's longest literal part.
+    """
+
+    def __init__(self, patterns: Iterable[str]):
+        self.exact: set[str] = set()
+        suffixes: list[str] = []
+        prefixes: list[str] = []
+        self.rest: list[tuple[str, re.Pattern[str]]] = []
+        for pattern in patterns:
+            if not _WILD.search(pattern):
+                self.exact.add(pattern)
+            elif pattern.startswith("*") and not _WILD.search(pattern[1:]):
+                suffixes.append(pattern[1:])
+            elif pattern.endswith("*") and not _WILD.search(pattern[:-1]):
+                prefixes.append(pattern[:-1])
+            else:
+                literal = max(_WILD.split(pattern), key=len)
+                self.rest.append((literal, re.compile(fnmatch.translate(pattern))))
+        self.suffixes, self.prefixes = tuple(suffixes), tuple(prefixes)
+
+    def match(self, name: str) -> bool:
+        return (
+            name in self.exact
+            or name.endswith(self.suffixes)
+            or name.startswith(self.prefixes)
+            or (bool(self.rest) and any(lit in name and rx.match(name) for lit, rx in self.rest))
+        )

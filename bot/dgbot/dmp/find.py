@@ -1,0 +1,58 @@
+"""Finding the plan file of a repository, in a work tree or at a commit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path, PurePosixPath
+
+from dgbot.records import Finding, Location, Severity
+
+PLAN_NAMES = ("dmp.json", "dmp.yaml", "dmp.yml")
+
+
+def safe_relative(name: str) -> str | None:
+    """`name` as a clean repository-relative path, or None if it is absolute or leaves the repository."""
+    path = PurePosixPath(name.replace("\\", "/"))
+    if path.is_absolute() or ".." in path.parts or not path.parts or ":" in path.parts[0]:
+        return None
+    return path.as_posix()
+
+
+def choose_plan(
+    exists: Callable[[str], bool], configured: str | None = None
+) -> tuple[str | None, Finding | None]:
+    """The repository-relative name of the plan, or a finding saying why there is none."""
+    if configured is not None:
+        name = safe_relative(configured)
+        if name is None:
+            return None, _missing(
+                f"the plan path {configured!r} in .dgbot.yml leaves the repository", ".dgbot.yml"
+            )
+        if exists(name):
+            return name, None
+        return None, _missing(f"the plan file {configured} named in .dgbot.yml does not exist", configured)
+    present = [name for name in PLAN_NAMES if exists(name)]
+    if len(present) == 1:
+        return present[0], None
+    if not present:
+        return None, _missing("no plan found: add dmp.json or dmp.yaml at the top of the repository", ".")
+    names = " and ".join(present)
+    return None, _missing(
+        f"two plans found ({names}); keep one, or name it with `dmp:` in .dgbot.yml", present[1]
+    )
+
+
+def find_plan(repo: Path, configured: str | None = None) -> tuple[Path | None, Finding | None]:
+    """The plan file in a work tree (symlinks must stay inside the repository)."""
+    root = repo.resolve()
+
+    def exists(name: str) -> bool:
+        target = (repo / name).resolve()
+        return target.is_file() and target.is_relative_to(root)
+
+    name, missing = choose_plan(exists, configured)
+    return (repo / name if name is not None else None), missing
+
+
+def _missing(message: str, path: str) -> Finding:
+    return Finding("dmp.load", "no-plan", Severity.ERROR, message, Location(path))

@@ -1,0 +1,132 @@
+"""Rules the schemas cannot express: dates in order, sizes within the limit, open personal data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
+
+from dgbot.dmp.paths import parse_path
+from dgbot.dmp.plan import Access, Dataset, Plan, Tristate
+from dgbot.dmp.source import Document
+from dgbot.dmp.units import format_size
+from dgbot.records import Finding, Severity
+
+CHECK = "dmp.semantic"
+Rule = Callable[[Plan, Document], Iterator[Finding]]
+
+
+def _when(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        try:
+            moment = datetime.combine(date.fromisoformat(text), datetime.min.time())
+        except ValueError:
+            return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _finding(
+    rule: str,
+    severity: Severity,
+    message: str,
+    document: Document,
+    path: str,
+    key: str | None = None,
+) -> Finding:
+    return Finding(CHECK, rule, severity, message, document.locate(parse_path(path), key))
+
+
+def _dates_in_order(plan: Plan, document: Document) -> Iterator[Finding]:
+    created, modified = _when(plan.created), _when(plan.modified)
+    if created and modified and modified < created:
+        root = "$.dmp" if plan.form == "madmp" else "$"
+        yield _finding(
+            "modified-before-created",
+            Severity.WARNING,  # even an official RDA example (ex10) has it: flag, don't refuse
+            f"the plan says it was modified ({plan.modified}) before it was created ({plan.created})",
+            document,
+            root,
+            "modified",
+        )
+
+
+def _sizes_within_limit(plan: Plan, document: Document) -> Iterator[Finding]:
+    limit = plan.size_limit
+    if limit is None:
+        return
+    for dataset in plan.datasets:
+        if dataset.planned_size is not None and dataset.planned_size > limit:
+            yield _finding(
+                "dataset-over-limit",
+                Severity.ERROR,
+                f'dataset "{dataset.title}" plans {format_size(dataset.planned_size)}, more than the '
+                f"plan's limit of {plan.size_limit_label} (contentSize)",
+                document,
+                dataset.json_path,
+            )
+    total = sum(d.planned_size or 0 for d in plan.datasets)
+    if total > limit and all((d.planned_size or 0) <= limit for d in plan.datasets):
+        yield _finding(
+            "total-over-limit",
+            Severity.WARNING,
+            f"the datasets together plan {format_size(total)}, "
+            f"more than the limit of {plan.size_limit_label}",
+            document,
+            "$",
+            "contentSize",
+        )
+
+
+def _open_personal_data(plan: Plan, document: Document) -> Iterator[Finding]:
+    for dataset in plan.datasets:
+        kinds = [
+            k
+            for k, v in (("personal", dataset.personal_data), ("sensitive", dataset.sensitive_data))
+            if v is Tristate.YES
+        ]
+        if kinds and dataset.access is Access.OPEN:
+            yield _finding(
+                "open-personal-data",
+                Severity.WARNING,
+                f'dataset "{dataset.title}" holds {" and ".join(kinds)} data but is planned for open access; '
+                "restrict access, or confirm the data is anonymised and mark it as not personal",
+                document,
+                dataset.json_path,
+            )
+
+
+def _embargo(dataset: Dataset) -> tuple[datetime, datetime] | None:
+    start, issued = _when(dataset.available_from), _when(dataset.issued)
+    return (start, issued) if start and issued and start > issued else None
+
+
+def _embargoes(plan: Plan, document: Document) -> Iterator[Finding]:
+    for dataset in plan.datasets:
+        if _embargo(dataset) is not None:
+            yield _finding(
+                "embargo",
+                Severity.NOTICE,
+                f'dataset "{dataset.title}" is under embargo: issued {dataset.issued}, access opens '
+                f"{dataset.available_from}",
+                document,
+                dataset.json_path,
+            )
+        elif dataset.access is Access.EMBARGOED and not dataset.available_from:
+            yield _finding(
+                "embargo-without-date",
+                Severity.WARNING,
+                f'dataset "{dataset.title}" is embargoed but the plan does not say when access opens',
+                document,
+                dataset.json_path,
+            )
+
+
+RULES: tuple[Rule, ...] = (_dates_in_order, _sizes_within_limit, _open_personal_data, _embargoes)
+
+
+def check_plan(plan: Plan, document: Document) -> list[Finding]:
+    """Every semantic finding of a schema-valid plan."""
+    return [finding for rule in RULES for finding in rule(plan, document)]

@@ -1,0 +1,144 @@
+"""One governance run: the plan and settings validated, then the checks over a snapshot."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dgbot import __version__
+from dgbot.config import Settings
+from dgbot.dmp import Validation, find_plan, validate_bytes, validate_file
+from dgbot.dmp.find import choose_plan
+from dgbot.dmp.paths import parse_path
+from dgbot.dmp.settings import CONFIG_NAME, load_settings, settings_from_bytes
+from dgbot.errors import UsageError
+from dgbot.records import CheckResult, Finding, Location, Severity, Verdict, sort_findings
+
+if TYPE_CHECKING:
+    from dgbot.snapshot import Snapshot
+
+PLAN_CHECK = ("dmp", "Data Management Plan", "The plan parses and follows its profile or the maDMP standard.")
+CONFIG_CHECK = ("config", "dgbot settings (.dgbot.yml)", "The settings file follows its schema.")
+
+
+@dataclass(frozen=True)
+class PlanRun:
+    """What validating a repository's plan produced."""
+
+    verdict: Verdict
+    validation: Validation | None
+    settings: Settings
+    root: Path | None  # repository root when a folder was given
+
+
+def _plan_info(validation: Validation | None) -> dict[str, Any] | None:
+    if validation is None:
+        return None
+    document, choice = validation.document, validation.choice
+    return {
+        "path": validation.path,
+        "sha256": document.sha256 if document is not None else None,
+        "schema": choice.label if choice is not None else None,
+    }
+
+
+def _leading(config: tuple[Finding, ...] | None, plan: tuple[Finding, ...]) -> list[CheckResult]:
+    """The config check (when there is a .dgbot.yml) and the plan check, which come first."""
+    id_, title, about = PLAN_CHECK
+    checks = [CheckResult(id_, title, findings=plan, description=about)]
+    if config is not None:
+        id_, title, about = CONFIG_CHECK
+        checks.insert(0, CheckResult(id_, title, findings=sort_findings(config), description=about))
+    return checks
+
+
+def validate_path(target: Path, environ: Mapping[str, str] | None = None) -> PlanRun:
+    """Validate the plan of a repository folder, or one plan file."""
+    if not target.exists():
+        raise UsageError(f"{target} does not exist")
+    if not target.is_dir():
+        validation = validate_file(target, str(target))
+        checks = _leading(None, validation.findings)
+        verdict = Verdict(tuple(checks), __version__, plan=_plan_info(validation))
+        return PlanRun(verdict, validation, Settings.from_mapping({}, environ), None)
+    settings, config_findings = load_settings(target, environ)
+    has_config = (target / CONFIG_NAME).is_file()
+    plan_path, missing = find_plan(target, settings.dmp)
+    found = validate_file(plan_path, plan_path.relative_to(target).as_posix()) if plan_path else None
+    plan_findings = found.findings if found else (missing,) if missing else ()
+    checks = _leading(config_findings if has_config else None, plan_findings)
+    verdict = Verdict(tuple(checks), __version__, repository=str(target), plan=_plan_info(found))
+    return PlanRun(verdict, found, settings, target)
+
+
+@dataclass(frozen=True)
+class GovernanceRun:
+    """A whole governance run: the verdict and what it was computed from."""
+
+    verdict: Verdict
+    validation: Validation | None
+    settings: Settings
+    snapshot: Snapshot
+
+
+def _read_plan(snapshot: Snapshot, settings: Settings) -> tuple[Validation | None, tuple[Finding, ...]]:
+    name, missing = choose_plan(lambda n: snapshot.find(n) is not None, settings.dmp)
+    if name is None:
+        return None, (missing,) if missing else ()
+    raw = snapshot.read(name)
+    if raw is None:
+        message = f"{name} is stored in git-annex; keep the plan in git so it can be read"
+        return None, (Finding("dmp.load", "annexed-plan", Severity.ERROR, message, Location(name)),)
+    validation = validate_bytes(raw, name)
+    return validation, validation.findings
+
+
+def _located(result: CheckResult, validation: Validation) -> CheckResult:
+    """Findings about the plan get their line and column from the plan's source."""
+    document = validation.document
+    if document is None:
+        return result
+    fixed = tuple(
+        replace(f, location=document.locate(parse_path(f.location.json_path)))
+        if f.location.path == validation.path and f.location.line is None and f.location.json_path
+        else f
+        for f in result.findings
+    )
+    return replace(result, findings=fixed)
+
+
+def _skipped(reason: str) -> tuple[CheckResult, ...]:
+    from dgbot.checks import REGISTRY
+
+    return tuple(
+        CheckResult(c.id, c.title, skipped=reason, description=c.description) for c in REGISTRY.values()
+    )
+
+
+def govern(root: Path, commit: str | None = None, environ: Mapping[str, str] | None = None) -> GovernanceRun:
+    """Validate the plan and run every check on the work tree, or on a commit when one is given."""
+    # imported here so `dgbot validate` (a pre-commit hook) starts without them
+    from dgbot.checks import run_checks
+    from dgbot.snapshot import snapshot_commit, snapshot_worktree
+
+    if not root.is_dir():
+        raise UsageError(f"{root} is not a folder")
+    snapshot = snapshot_commit(root, commit) if commit else snapshot_worktree(root)
+    config_raw = snapshot.read(CONFIG_NAME)
+    settings, config_findings = settings_from_bytes(config_raw, environ)
+    validation, plan_findings = _read_plan(snapshot, settings)
+    leading = _leading(config_findings if config_raw is not None else None, plan_findings)
+    if validation is not None and validation.valid and validation.plan is not None:
+        results = tuple(_located(r, validation) for r in run_checks(validation.plan, snapshot, settings))
+    else:
+        results = _skipped("the plan is not valid; fix it first")
+    verdict = Verdict(
+        (*leading, *results),
+        __version__,
+        repository=str(root),
+        commit=snapshot.commit,
+        plan=_plan_info(validation),
+    )
+    return GovernanceRun(verdict, validation, settings, snapshot)

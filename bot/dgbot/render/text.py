@@ -1,0 +1,69 @@
+"""Rendering a Verdict: pure functions from the verdict to text and JSON."""
+
+from __future__ import annotations
+
+import json
+
+from dgbot.records import Finding, Severity, Status, Verdict
+
+_MARK = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTICE: "notice"}
+_COLOUR = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.NOTICE: "36"}
+_STATUS_COLOUR = {
+    Status.SUCCESS: "32",
+    Status.FAILURE: "31",
+    Status.ERROR: "35",
+    Status.SKIPPED: "37",
+}
+
+
+def _paint(text: str, code: str, colour: bool) -> str:
+    return f"\033[{code}m{text}\033[0m" if colour else text
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def render_finding(finding: Finding, colour: bool = False) -> str:
+    where = str(finding.location) or "(no file)"
+    label = _paint(_MARK[finding.severity], _COLOUR[finding.severity], colour)
+    lines = [f"{where}", f"    {label}: {finding.message}"]
+    if finding.hint:
+        lines.append(f"    ({finding.hint})")
+    return "\n".join(lines)
+
+
+def _summary(verdict: Verdict) -> str:
+    counts = verdict.counts()
+    parts = [_plural(counts[s.value], s.value) for s in Severity if counts[s.value]]
+    plan = verdict.plan or {}
+    subject = f"{plan['path']} ({plan['schema']})" if plan.get("schema") else plan.get("path", "the plan")
+    failing = [c for c in verdict.checks if c.status in (Status.FAILURE, Status.ERROR)]
+    if failing and failing[0].id != "dmp":
+        subject = failing[0].title
+    tail = f": {', '.join(parts)}" if parts else ""
+    return {
+        Status.SUCCESS: f"valid: {subject}{tail}",
+        Status.FAILURE: f"invalid: {subject}{tail}",
+        Status.ERROR: f"dgbot could not finish checking {subject}{tail}",
+        Status.SKIPPED: f"nothing checked{tail}",
+    }[verdict.status]
+
+
+def render_text(verdict: Verdict, colour: bool = False, quiet: bool = False) -> str:
+    """A report for a terminal: every finding located, then a one-line summary."""
+    blocks: list[str] = []
+    for check in verdict.checks:
+        if check.crashed:
+            blocks.append(f"{check.title}: internal error: {check.crashed}")
+        for finding in check.findings:
+            if quiet and finding.severity is not Severity.ERROR:
+                continue
+            blocks.append(render_finding(finding, colour))
+    summary = _paint(_summary(verdict), _STATUS_COLOUR[verdict.status], colour)
+    return "\n".join([*blocks, summary]) + "\n"
+
+
+def render_json(verdict: Verdict) -> str:
+    """The verdict JSON documented by schemas/verdict.schema.json (stable key order)."""
+    return json.dumps(verdict.to_dict(), indent=2, ensure_ascii=False) + "\n"

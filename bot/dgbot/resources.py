@@ -1,0 +1,55 @@
+"""The one way to reach data shipped with dgbot: JSON Schemas and notebook templates."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+from dgbot.errors import ResourceError
+
+# In a wheel the data lives in dgbot/_data/; in an editable install (source tree) it
+# lives at the repository root next to bot/.
+_SOURCE_ROOT = Path(__file__).resolve().parents[2]
+
+
+@cache
+def _data_root() -> Traversable:
+    packaged = files("dgbot") / "_data"
+    if packaged.is_dir():
+        return packaged
+    if (_SOURCE_ROOT / "schemas").is_dir():
+        return _SOURCE_ROOT
+    raise ResourceError("dgbot's data files (schemas/, templates/) are missing: reinstall dgbot")
+
+
+def data_file(kind: str, name: str) -> Traversable:
+    """A file under schemas/ or templates/, e.g. data_file("schemas", "verdict.schema.json")."""
+    if kind not in ("schemas", "templates"):
+        raise ValueError(f"unknown data kind {kind!r}")
+    node = _data_root() / kind
+    for part in name.split("/"):
+        node = node / part
+    return node
+
+
+@cache
+def load_schema(name: str) -> dict[str, Any]:
+    """Parse a JSON Schema shipped in schemas/ (cached: schemas never change at run time)."""
+    node = data_file("schemas", name)
+    try:
+        loaded = json.loads(node.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ResourceError(f"schema {name} cannot be read: {exc}") from exc
+    if not isinstance(loaded, dict):
+        raise ResourceError(f"schema {name} is not a JSON object")
+    return loaded
+
+
+def list_data(kind: str, folder: str = "") -> list[str]:
+    """Names of the files in a data folder, sorted."""
+    node = data_file(kind, folder) if folder else _data_root() / kind
+    return sorted(child.name for child in node.iterdir() if child.is_file())

@@ -1,0 +1,1 @@
+"""Tests of the report formats (a package, so its conftest does not shadow tests/conftest.py)."""
