@@ -1,0 +1,1 @@
+"""Workflow notebooks: generation from the plan (nbformat + papermill parameterize) and execution."""

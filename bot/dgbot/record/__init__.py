@@ -1,0 +1,1 @@
+"""Records of a run: provenance, DataLad save/push, RO-Crate packaging."""
