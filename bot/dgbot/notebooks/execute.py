@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,7 +16,7 @@ def parameterize(notebook: nbformat.NotebookNode, parameters: Mapping[str, Any])
     """
     from papermill.parameterize import parameterize_notebook  # papermill is slow to import
 
-    notebook = nbformat.from_dict(notebook)  # papermill writes its metadata into what it is given
+    notebook = copy.deepcopy(notebook)  # papermill writes its metadata into what it is given
     notebook.metadata.setdefault("papermill", {})
     result: nbformat.NotebookNode = parameterize_notebook(notebook, dict(parameters), kernel_name="python3")
     return result
