@@ -6,6 +6,7 @@ Builds (once, cached in --workdir) a git-annex repository with 100,000 locked an
 the same run, interleaved (medians):
 
   dgbot   a new Python process: import dgbot, `snapshot_commit` + `sizes` over all files
+  check   a new Python process running `dgbot check --commit HEAD` (snapshot + every check)
   floor   `git ls-tree -r -l HEAD`, then one `git cat-file --batch` over the link targets
           (also shown with `--buffer`, as dgbot runs it: a tighter floor)
   annex   `git annex info --bytes .`
@@ -31,8 +32,9 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-LAYOUT_VERSION = 3
+LAYOUT_VERSION = 4
 ALPHABET = "0123456789zqjxkmvwgpfZQJXKMVWGPF"  # git-annex's mixed-case hash directories
 EXTENSIONS = (".nii.gz", ".tsv", ".json", ".h5", ".edf")
 
@@ -46,6 +48,28 @@ total = sizes(snapshot_commit(Path(sys.argv[1])).files)
 done = time.perf_counter()
 print(json.dumps([total.total, total.files, len(total.unknown), imported - start, done - imported]))
 """
+
+CHECK = """
+import json, sys, tempfile
+from dgbot.cli import main
+with tempfile.NamedTemporaryFile(suffix=".json") as out:
+    code = main(["check", sys.argv[1], "--commit", "HEAD", "--format", "json", "--output", out.name])
+    verdict = json.load(open(out.name))
+print(json.dumps([code, verdict["status"], sum(len(c["findings"]) for c in verdict["checks"])]))
+"""
+
+PLAN = {  # a valid basic plan, so `dgbot check` runs every check over the whole dataset
+    "schema": "basic",
+    "workflowIdentifier": "neuro",
+    "contentSize": "1PB",
+    "datasetStructure": "with_code",
+    "useDocker": False,
+    "title": "Synthetic benchmark dataset",
+    "datasets": [
+        {"title": "Inputs", "path": "input_data", "accessRights": "shared", "license": "CC-BY-4.0"},
+        {"title": "Outputs", "path": "output_data", "accessRights": "open", "license": "CC-BY-4.0"},
+    ],
+}
 
 LAUNCHER = """
 import json, os, sys, time
@@ -77,7 +101,7 @@ def git_files(count: int, rng: random.Random) -> Iterator[tuple[str, bytes]]:
     for index in range(count):
         size = int(10 ** rng.uniform(2, 4.7))
         body = f"# file {index}\n".encode() + b"value = compute(value)\n" * (size // 23 + 1)
-        yield f"code/pkg{index // 100:02d}/module_{index:04d}.py", body[:size]
+        yield f"source/pkg{index // 100:02d}/module_{index:04d}.py", body[:size]
 
 
 def fast_import_stream(args: argparse.Namespace, totals: dict[str, int]) -> Iterator[bytes]:
@@ -88,7 +112,8 @@ def fast_import_stream(args: argparse.Namespace, totals: dict[str, int]) -> Iter
     for path, target, size in annexed_files(args.files, rng):
         totals["bytes"] += size
         yield b"M 120000 inline %s\ndata %d\n%s\n" % (path.encode(), len(target), target)
-    for path, body in git_files(args.git_files, rng):
+    plan = json.dumps(PLAN, indent=2).encode()
+    for path, body in [*git_files(args.git_files, rng), ("dmp.json", plan)]:
         totals["bytes"] += len(body)
         yield b"M 100644 inline %s\ndata %d\n%s\n" % (path.encode(), len(body), body)
 
@@ -122,9 +147,9 @@ def build(repo: Path, args: argparse.Namespace) -> dict[str, int]:
     return {**wanted, "bytes": totals["bytes"]}
 
 
-def time_dgbot(repo: Path) -> tuple[float, int, list[float]]:
+def time_dgbot(repo: Path, script: str = DGBOT) -> tuple[float, int, list[Any]]:
     """Wall time, peak RSS (KiB) and the process's own report, from a launcher that wait4s it."""
-    launcher = [sys.executable, "-c", LAUNCHER, sys.executable, "-c", DGBOT, str(repo)]
+    launcher = [sys.executable, "-c", LAUNCHER, sys.executable, "-c", script, str(repo)]
     done = subprocess.run(launcher, capture_output=True, text=True, check=True)
     report, usage = (json.loads(line) for line in done.stdout.splitlines()[-2:])
     if usage["status"] != 0:
@@ -163,25 +188,33 @@ def main() -> None:
     repo = workdir / "dataset"
     expected = build(repo, args)
     _, _, report = time_dgbot(repo)  # warm the page cache and bytecode
-    if report[:3] != [expected["bytes"], args.files + args.git_files, 0]:
+    if report[:3] != [expected["bytes"], args.files + args.git_files + 1, 0]:
         raise SystemExit(f"dgbot counted {report[:3]}, expected {expected}")
+    _, _, checked = time_dgbot(repo, CHECK)
+    if checked[1] not in ("success", "failure"):
+        raise SystemExit(f"dgbot check gave {checked}")
     time_floor(repo)
-    dgbot, floor, buffered, peaks, inner = [], [], [], [], []
+    dgbot, floor, buffered, peaks, inner, check = [], [], [], [], [], []
     for _ in range(args.runs):
         seconds, peak, report = time_dgbot(repo)
         dgbot.append(seconds), peaks.append(peak), inner.append(report[4])
+        seconds, peak, _ = time_dgbot(repo, CHECK)
+        check.append(seconds), peaks.append(peak)
         floor.append(time_floor(repo))
         buffered.append(time_floor(repo, "--buffer"))  # as dgbot asks: one output flush, not one per blob
     annex = [time_annex_info(repo) for _ in range(args.annex_runs)]
     a, b, c = statistics.median(dgbot), statistics.median(floor), statistics.median(annex)
+    full = statistics.median(check)
     tight = statistics.median(buffered)
     print(f"repository: {repo}  ({args.files} annexed + {args.git_files} in git, {expected['bytes']} bytes)")
     print(f"dgbot snapshot+sizes  median {a:6.3f} s  (process; in-process {statistics.median(inner):.3f} s)")
     print(f"floor ls-tree+cat-file median {b:6.3f} s  (with cat-file --buffer {tight:.3f} s)")
+    print(f"dgbot check (all checks) median {full:6.3f} s  (verdict {checked[1]}, {checked[2]} findings)")
     print(f"git annex info --bytes median {c:6.3f} s  ({args.annex_runs} runs)")
     print(f"ratio dgbot/floor: {a / b:.2f}  (target <= 1.50; {a / tight:.2f} vs --buffer)")
-    print(f"ratio annex-info/dgbot: {c / a:.1f}  (target >= 10)")
-    print(f"peak memory of dgbot: {max(peaks) / 1024:.0f} MB  (target < 300 MB)")
+    print(f"ratio dgbot check/floor: {full / b:.2f}  (target <= 1.50)")
+    print(f"ratio annex-info/dgbot: {c / a:.1f}, annex-info/dgbot check: {c / full:.1f}  (target >= 10)")
+    print(f"peak memory of dgbot (either run): {max(peaks) / 1024:.0f} MB  (target < 300 MB)")
 
 
 if __name__ == "__main__":

@@ -78,13 +78,6 @@ def dataset(index: int, title: str, path: str | None, **fields: Any) -> Dataset:
     return Dataset(title=title, path=path, json_path=f"$.datasets[{index}]", **fields)
 
 
-@dataclass(frozen=True)
-class PublicSettings(Settings):
-    """Settings as the forge adapter may give them: whether the repository is public."""
-
-    public: bool | None = None
-
-
 def summary(findings: Iterable[Finding]) -> list[tuple[str, Severity, str | None, str | None]]:
     """(rule, severity, path, json path) of each finding, in order."""
     return [(f.rule, f.severity, f.location.path, f.location.json_path) for f in findings]

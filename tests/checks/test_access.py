@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from check_helpers import Annexed, PublicSettings, dataset, make_plan, make_snapshot, run, summary
+from check_helpers import Annexed, dataset, make_plan, make_snapshot, run, summary
 
 from dgbot.checks.access import check_access, restricted
+from dgbot.config import Settings
 from dgbot.dmp.plan import Access, Tristate
 from dgbot.records import Severity
 
@@ -45,7 +46,7 @@ def test_restricted_data_in_a_public_repository() -> None:
     )
     files = {"input_data/a.csv": "x", "input_data/b.bin": Annexed(10), "output_data/c.bin": Annexed(10)}
     files["figures/f.png"] = "x"
-    found = run(check_access, plan, make_snapshot(files), PublicSettings(public=True))
+    found = run(check_access, plan, make_snapshot(files), Settings(public=True))
     assert summary(found) == [
         ("restricted-data-public", Severity.ERROR, "input_data", None),
         ("restricted-data-public", Severity.WARNING, "output_data", None),
@@ -60,9 +61,7 @@ def test_restricted_data_in_a_public_repository() -> None:
 @pytest.mark.parametrize("public", [None, False])
 def test_visibility_unknown_or_private(public: bool | None) -> None:
     plan = make_plan([dataset(0, "Raw", "input_data", access=Access.CLOSED)])
-    assert (
-        run(check_access, plan, make_snapshot({"input_data/a.csv": "x"}), PublicSettings(public=public)) == []
-    )
+    assert run(check_access, plan, make_snapshot({"input_data/a.csv": "x"}), Settings(public=public)) == []
 
 
 def test_embargoes() -> None:
@@ -106,7 +105,7 @@ def test_personal_files_are_errors_only_in_public_repositories() -> None:
     assert finding.message == (
         "consent/sub-01_consent_form.pdf looks like a signed consent form, which carries names and signatures"
     )
-    (public,) = run(check_access, make_plan(), make_snapshot(files), PublicSettings(public=True))
+    (public,) = run(check_access, make_plan(), make_snapshot(files), Settings(public=True))
     assert public.severity is Severity.ERROR
 
 
@@ -119,3 +118,38 @@ def test_participant_tables_with_identifying_columns() -> None:
     (finding,) = run(check_access, make_plan(), make_snapshot(files))
     assert summary([finding]) == [("identifying-columns", Severity.WARNING, "participants.tsv", None)]
     assert finding.message == "participants.tsv has columns that identify people (name, e_mail)"
+
+
+@pytest.mark.parametrize(
+    ("environ", "public"),
+    [
+        ({"DGBOT_REPOSITORY_VISIBILITY": "public"}, True),
+        ({"DGBOT_REPOSITORY_VISIBILITY": "PRIVATE"}, False),
+        ({"CI_PROJECT_VISIBILITY": "internal"}, False),
+        ({"CI_PROJECT_VISIBILITY": "public"}, True),
+        ({"DGBOT_REPOSITORY_VISIBILITY": "private", "CI_PROJECT_VISIBILITY": "public"}, False),
+        ({"DGBOT_REPOSITORY_VISIBILITY": "sometimes"}, None),
+        ({}, None),
+    ],
+)
+def test_visibility_comes_from_the_runner(environ: dict[str, str], public: bool | None) -> None:
+    assert Settings.from_mapping({}, environ).public is public
+
+
+def test_patterns_from_the_settings_add_to_the_defaults() -> None:
+    settings = Settings.from_mapping(
+        {
+            "access": {
+                "secret_files": ["*.token"],
+                "personal_files": ["*_scan.pdf"],
+                "harmless_files": ["demo.key"],
+            }
+        }
+    )
+    files = {"a.token": "x", "input_data/id_scan.pdf": "x", "demo.key": "x", "real.key": "x", "b.txt": "x"}
+    found = run(check_access, make_plan([]), make_snapshot(files), settings)
+    assert summary(found) == [
+        ("secret-file", Severity.ERROR, "a.token", None),
+        ("personal-data-file", Severity.WARNING, "input_data/id_scan.pdf", None),
+        ("secret-file", Severity.ERROR, "real.key", None),
+    ]

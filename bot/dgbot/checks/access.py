@@ -26,7 +26,7 @@ class Suspect:
     names: tuple[str, ...]
 
 
-# Configurable later from .dgbot.yml; for now the common cases.
+# The common cases; `.dgbot.yml` adds patterns of its own (access.secret_files, ...).
 SUSPECTS: tuple[Suspect, ...] = (
     Suspect("secret-file", "an SSH private key", ("id_rsa", "id_dsa", "id_ecdsa", "id_ed25519")),
     Suspect("secret-file", "a private key or certificate", ("*.pem", "*.key", "*.p12", "*.pfx")),
@@ -59,16 +59,29 @@ IDENTIFYING = frozenset(
 )
 
 
-_ANY_SUSPECT = Globs(name for suspect in SUSPECTS for name in suspect.names)
-_EACH_SUSPECT = tuple((Globs(suspect.names), suspect) for suspect in SUSPECTS)
-_HARMLESS = Globs(HARMLESS)
 _PEOPLE_TABLE = Globs(PEOPLE_TABLES)
 
 
-def _is_public(settings: Settings) -> bool | None:
-    """Whether the forge says the repository is public; None when nobody told dgbot."""
-    public = getattr(settings, "public", None)
-    return public if isinstance(public, bool) else None
+@dataclass(frozen=True)
+class _Patterns:
+    """The suspect-file patterns in force: dgbot's own plus those of `.dgbot.yml`."""
+
+    any: Globs
+    each: tuple[tuple[Globs, Suspect], ...]
+    harmless: Globs
+
+    @classmethod
+    def of(cls, settings: Settings) -> _Patterns:
+        extra = (
+            Suspect("secret-file", "a file of secrets (a pattern of .dgbot.yml)", settings.secret_files),
+            Suspect("personal-data-file", "personal data (a pattern of .dgbot.yml)", settings.personal_files),
+        )
+        suspects = tuple(s for s in (*SUSPECTS, *extra) if s.names)
+        return cls(
+            Globs(name for suspect in suspects for name in suspect.names),
+            tuple((Globs(suspect.names), suspect) for suspect in suspects),
+            Globs((*HARMLESS, *settings.harmless_files)),
+        )
 
 
 def _kinds(dataset: Dataset) -> list[str]:
@@ -129,10 +142,10 @@ def _restricted_public(plan: Plan, snapshot: Snapshot, today: date) -> Iterator[
         )
 
 
-def _suspect(name: str) -> Suspect | None:
-    if not _ANY_SUSPECT.match(name) or _HARMLESS.match(name):
+def _suspect(name: str, patterns: _Patterns) -> Suspect | None:
+    if not patterns.any.match(name) or patterns.harmless.match(name):
         return None
-    return next((suspect for pattern, suspect in _EACH_SUSPECT if pattern.match(name)), None)
+    return next((suspect for pattern, suspect in patterns.each if pattern.match(name)), None)
 
 
 def _identifying_columns(snapshot: Snapshot, entry: FileEntry, name: str) -> list[str]:
@@ -144,11 +157,11 @@ def _identifying_columns(snapshot: Snapshot, entry: FileEntry, name: str) -> lis
     return [c for c in normal if c in IDENTIFYING]
 
 
-def _files(snapshot: Snapshot, public: bool | None) -> Iterator[Finding]:
+def _files(snapshot: Snapshot, public: bool | None, patterns: _Patterns) -> Iterator[Finding]:
     people = Severity.ERROR if public else Severity.WARNING
     for entry in snapshot.files:
         name = entry.path.rpartition("/")[2]
-        suspect = _suspect(name)
+        suspect = _suspect(name, patterns)
         if suspect is not None:
             secret = suspect.rule == "secret-file"
             yield Finding(
@@ -184,8 +197,7 @@ def _files(snapshot: Snapshot, public: bool | None) -> Iterator[Finding]:
 )
 def check_access(plan: Plan, snapshot: Snapshot, settings: Settings) -> Iterator[Finding]:
     """Access levels against the data present and the repository's visibility; suspicious files."""
-    public = _is_public(settings)
     yield from _open_personal(plan, snapshot)
-    if public:
+    if settings.public:
         yield from _restricted_public(plan, snapshot, date.today())
-    yield from _files(snapshot, public)
+    yield from _files(snapshot, settings.public, _Patterns.of(settings))

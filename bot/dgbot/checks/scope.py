@@ -86,15 +86,17 @@ class Globs:
     """fnmatch patterns for file names, matched without a regex for the common shapes.
 
     Checks match every file of datasets with hundreds of thousands of files, so exact names,
-    "*.suffix" and "prefix*" patterns use set and string tests; any other pattern runs its
-    regex only when the name contains the pattern's longest literal part.
+    "*.suffix" and "prefix*" patterns use set and string tests, and every other pattern is
+    joined into one regex, run only on names that hold one of the patterns' literal parts
+    (a single scan: most names hold none).
     """
 
     def __init__(self, patterns: Iterable[str]):
         self.exact: set[str] = set()
         suffixes: list[str] = []
         prefixes: list[str] = []
-        self.rest: list[tuple[str, re.Pattern[str]]] = []
+        rest: list[str] = []
+        literals: list[str] = []
         for pattern in patterns:
             if not _WILD.search(pattern):
                 self.exact.add(pattern)
@@ -103,14 +105,16 @@ class Globs:
             elif pattern.endswith("*") and not _WILD.search(pattern[:-1]):
                 prefixes.append(pattern[:-1])
             else:
-                literal = max(_WILD.split(pattern), key=len)
-                self.rest.append((literal, re.compile(fnmatch.translate(pattern))))
+                rest.append(fnmatch.translate(pattern))
+                literals.append(re.escape(max(_WILD.split(pattern), key=len)))
         self.suffixes, self.prefixes = tuple(suffixes), tuple(prefixes)
+        self.rest = re.compile("|".join(rest)).match if rest else None
+        self.hint = re.compile("|".join(literals)).search
 
     def match(self, name: str) -> bool:
         return (
             name in self.exact
             or name.endswith(self.suffixes)
             or name.startswith(self.prefixes)
-            or (bool(self.rest) and any(lit in name and rx.match(name) for lit, rx in self.rest))
+            or (self.rest is not None and self.hint(name) is not None and self.rest(name) is not None)
         )

@@ -70,9 +70,10 @@ class Snapshot:
         """Every folder that holds at least one file (git does not track empty ones)."""
         found: set[str] = set()
         for path in self._paths:
-            parts = path.split("/")[:-1]
-            for depth in range(1, len(parts) + 1):
-                found.add("/".join(parts[:depth]))
+            end = path.rfind("/")
+            while end > 0 and (folder := path[:end]) not in found:  # its parents are in already
+                found.add(folder)
+                end = path.rfind("/", 0, end)
         return frozenset(found)
 
     def read(self, path: str) -> bytes | None:
