@@ -8,16 +8,17 @@ import json
 import os
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from dgbot import __version__, render
+from dgbot import __version__
 from dgbot.dmp.export import STANDARDS, export_madmp
 from dgbot.errors import EXIT_FAILURE, EXIT_INTERNAL, EXIT_OK, DgbotError, PlanError, UsageError
 from dgbot.pipeline import govern, validate_path
 from dgbot.records import Status, Verdict
 from dgbot.render import render_json, render_text
+from dgbot.render.report import REPORTS, render_report
 
 
 def _colour(stream: TextIO) -> bool:
@@ -56,25 +57,6 @@ def cmd_madmp(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-REPORTS = ("text", "json", "markdown", "junit", "codequality", "sarif", "status")
-
-
-def _report(verdict: Verdict, fmt: str, colour: bool) -> str:
-    """The verdict in one report format."""
-    if fmt == "text":
-        return render_text(verdict, colour)
-    if fmt == "status":
-        return json.dumps(render.status_payload(verdict), indent=2, ensure_ascii=False) + "\n"
-    renderers: dict[str, Callable[[Verdict], str]] = {
-        "json": render_json,
-        "markdown": render.render_markdown,
-        "junit": render.render_junit,
-        "codequality": render.render_codequality,
-        "sarif": lambda v: render.render_sarif(v, tool_version=__version__),
-    }
-    return renderers[fmt](verdict)
-
-
 class _Report(argparse.Action):
     """--format starts a report, --output names the file of the report before it."""
 
@@ -104,10 +86,167 @@ def cmd_check(args: argparse.Namespace) -> int:
     run = govern(Path(args.path), args.commit, os.environ)
     for fmt, output in pairs:
         if output in (None, "-"):
-            sys.stdout.write(_report(run.verdict, fmt, _colour(sys.stdout) and fmt == "text"))
+            sys.stdout.write(render_report(run.verdict, fmt, _colour(sys.stdout)))
         else:
-            _write_atomic(Path(output), _report(run.verdict, fmt, False))
-    return {Status.SUCCESS: EXIT_OK, Status.FAILURE: EXIT_FAILURE}.get(run.verdict.status, EXIT_INTERNAL)
+            _write_atomic(Path(output), render_report(run.verdict, fmt))
+    return _exit_code(run.verdict)
+
+
+def _exit_code(verdict: Verdict) -> int:
+    """0 for success, 1 for a governance failure, 3 when a check could not decide."""
+    return {Status.SUCCESS: EXIT_OK, Status.FAILURE: EXIT_FAILURE}.get(verdict.status, EXIT_INTERNAL)
+
+
+def cmd_ci(args: argparse.Namespace) -> int:
+    """The whole CI pipeline: validate, execute, check, reports, runner integration, publish."""
+    from dgbot.ci.run import CiRequest, parse_stages, run_ci
+
+    request = CiRequest(
+        root=Path(args.path),
+        report_dir=Path(args.report_dir) if args.report_dir else None,
+        stages=parse_stages(args.stages),
+        publish=args.publish,
+        device=args.runner,
+    )
+    if not request.root.is_dir():
+        raise UsageError(f"{request.root} is not a folder")
+    result = run_ci(request, os.environ, sys.stdout)
+    if not args.quiet:
+        sys.stdout.write(render_text(result.verdict, _colour(sys.stdout)))
+    sys.stdout.write(f"reports: {result.report_dir}\n")
+    return _exit_code(result.verdict)
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    """Generate the plan's workflow notebooks; with --check write nothing and report the drift."""
+    from dgbot.notebooks.write import check_folder, generate_into
+
+    root = Path(args.path)
+    if not root.is_dir():
+        raise UsageError(f"{root} is not a folder")
+    run = validate_path(root, os.environ)
+    plan = run.validation.plan if run.validation is not None else None
+    if plan is None or run.verdict.status is not Status.SUCCESS:
+        sys.stderr.write(render_text(run.verdict, _colour(sys.stderr), quiet=True))
+        sys.stderr.write("the plan and .dgbot.yml must be valid before notebooks can be generated\n")
+        return EXIT_FAILURE
+    out = Path(args.out) if args.out else None
+    if args.check:
+        drift = check_folder(plan, run.settings, root, out)
+        for state in drift:
+            sys.stdout.write(f"drift: {state.message}\n")
+        if not args.quiet:
+            sys.stdout.write(
+                f"{len(drift)} difference(s) from what the plan generates\n" if drift else "no drift\n"
+            )
+        return EXIT_FAILURE if drift else EXIT_OK
+    for action in generate_into(plan, run.settings, root, out):
+        if not args.quiet or action.done in ("kept", "written-beside", "skipped"):
+            sys.stdout.write(f"{action.message}\n")
+    return EXIT_OK
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    """Publish a verdict JSON to a forge: statuses, the governance issue, the pull-request comment."""
+    from dgbot.dmp.verdictfile import load_verdict
+    from dgbot.forges.factory import build_forge, ci_branch, ci_report_url
+    from dgbot.forges.publish import Target, publish
+
+    verdict = load_verdict(Path(args.verdict))
+    branch = args.branch or ci_branch(os.environ)
+    if not branch:
+        raise UsageError("--branch is needed: the governance issue is per branch")
+    forge = build_forge(args.forge, args.repo, os.environ, url=args.url)
+    target = Target(args.sha, branch, args.pr, args.report_url or ci_report_url(os.environ))
+    outcome = publish(forge, verdict, target)
+    if not args.quiet:
+        contexts = ", ".join(f"{s.context}={s.state}" for s in outcome.statuses) or "none changed"
+        sys.stdout.write(f"statuses: {contexts}\nissue: {outcome.issue_action}")
+        sys.stdout.write(f" (#{outcome.issue})\n" if outcome.issue is not None else "\n")
+        if outcome.comment is not None:
+            sys.stdout.write(f"comment: {outcome.comment} on #{args.pr}\n")
+    return _exit_code(verdict)
+
+
+def _valid_plan(path: str) -> Any:
+    """The PlanRun of a repository folder whose plan is valid; None after printing why it is not."""
+    root = Path(path)
+    if not root.is_dir():
+        raise UsageError(f"{root} is not a folder")
+    run = validate_path(root, os.environ)
+    if run.validation is None or run.validation.plan is None or run.verdict.status is not Status.SUCCESS:
+        sys.stderr.write(render_text(run.verdict, _colour(sys.stderr), quiet=True))
+        sys.stderr.write("the plan and .dgbot.yml must be valid first\n")
+        return None
+    return run
+
+
+def _parameters(pairs: Sequence[str]) -> dict[str, Any]:
+    """NAME=VALUE pairs; VALUE is read as JSON when it is JSON (1, true, "x", [1]), else as text."""
+    found: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.isidentifier():
+            raise UsageError(f"-p takes NAME=VALUE with a Python name, not {pair!r}")
+        try:
+            found[name] = json.loads(value)
+        except ValueError:
+            found[name] = value
+    return found
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Execute the notebooks the plan marks for CI (or those named); executed copies and provenance."""
+    from dgbot.record.console import render_run, terminal_progress
+    from dgbot.record.run import run_notebooks
+
+    if (run := _valid_plan(args.path)) is None:
+        return EXIT_FAILURE
+    progress = None if args.quiet else terminal_progress(sys.stderr, args.verbose, os.environ)
+    report = run_notebooks(
+        run.root, run.validation.plan, run.settings, args.notebooks, _parameters(args.parameter), progress
+    )
+    if progress is not None and sys.stderr.isatty():
+        sys.stderr.write("\r\x1b[K")
+    sys.stdout.write(render_run(report, args.path))
+    return EXIT_OK if report.ok else EXIT_FAILURE
+
+
+def cmd_record(args: argparse.Namespace) -> int:
+    """Save the last run with DataLad as a `datalad run` record; push it to a sibling when asked."""
+    from dgbot.record.datalad import record_run
+
+    if (run := _valid_plan(args.path)) is None:
+        return EXIT_FAILURE
+    results, findings = record_run(run.root, run.settings, args.message, args.push)
+    for result in results:
+        if not args.quiet or result.failed:
+            line = f"{result.action} ({result.status}): {result.path or ''} {result.message}"
+            sys.stdout.write(line.rstrip() + "\n")
+    for finding in findings:
+        sys.stderr.write(f"{finding.location}: {finding.message}\n")
+    return EXIT_FAILURE if findings else EXIT_OK
+
+
+def cmd_package(args: argparse.Namespace) -> int:
+    """Describe the repository, its last run and its plan as an RO-Crate (Process Run Crate)."""
+    from dgbot.record.crate import build_crate, write_crate
+    from dgbot.record.datalad import load_provenance
+
+    if (run := _valid_plan(args.path)) is None:
+        return EXIT_FAILURE
+    root = run.root
+    out = Path(args.output) if args.output else root
+    try:
+        record = load_provenance(root, run.settings)
+    except UsageError:
+        record = None  # no run yet: the crate describes the data, code and plan only
+    crate = build_crate(root, run.validation.plan, record, out)
+    written = write_crate(crate, root, out)
+    if not args.quiet:
+        actions = len((record or {}).get("notebooks", ()))
+        sys.stdout.write(f"crate: {written} ({len(crate.data_entities)} files, {actions} run(s))\n")
+    return EXIT_OK
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -140,6 +279,57 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", action=_Report, choices=REPORTS, help="report format (repeatable)")
     check.add_argument("--output", action=_Report, help="file for the preceding --format (repeatable)")
     check.set_defaults(handler=cmd_check)
+
+    ci = commands.add_parser("ci", parents=[common], help="run the whole governance pipeline of a CI job")
+    ci.add_argument("path", nargs="?", default=".", help="repository folder (default: .)")
+    ci.add_argument("--report-dir", help="folder for every report (default: report_dir of .dgbot.yml)")
+    ci.add_argument("--stages", default="all", help="comma-separated: validate,drift,execute,check,publish")
+    ci.add_argument("--publish", action="store_true", help="post the verdict to the forge (DGBOT_TOKEN)")
+    ci.add_argument(
+        "--runner",
+        choices=("any", "cpu", "gpu"),
+        default="any",
+        help="leave notebooks needing the other to it",
+    )
+    ci.set_defaults(handler=cmd_ci)
+
+    generate = commands.add_parser(
+        "generate", parents=[common], help="generate the plan's workflow notebooks"
+    )
+    generate.add_argument("path", nargs="?", default=".", help="repository folder (default: .)")
+    generate.add_argument("--out", help="write into this folder (default: notebooks.folder of .dgbot.yml)")
+    generate.add_argument("--check", action="store_true", help="write nothing; exit 1 when notebooks drift")
+    generate.set_defaults(handler=cmd_generate)
+
+    pub = commands.add_parser(
+        "publish", parents=[common], help="post a verdict JSON to GitHub/GitLab/GIN/Gitea"
+    )
+    pub.add_argument("--verdict", required=True, help="verdict JSON written by dgbot check --format json")
+    pub.add_argument("--forge", required=True, choices=("github", "gitlab", "gin", "gitea"), help="the forge")
+    pub.add_argument("--repo", required=True, help="OWNER/NAME (GitLab: the project path or id)")
+    pub.add_argument("--sha", required=True, help="commit the verdict is about")
+    pub.add_argument("--url", help="API URL (GitHub Enterprise, self-managed GitLab, a GIN or Gitea server)")
+    pub.add_argument("--branch", help="branch of the governance issue (default: from the CI variables)")
+    pub.add_argument("--pr", type=int, help="pull/merge request number to comment on")
+    pub.add_argument("--report-url", help="where the full report is (default: the CI job's page)")
+    pub.set_defaults(handler=cmd_publish)
+
+    run = commands.add_parser("run", parents=[common], help="execute the plan's notebooks, record provenance")
+    run.add_argument("path", nargs="?", default=".", help="repository folder (default: .)")
+    run.add_argument("notebooks", nargs="*", help="notebooks in the repository (default: the plan's)")
+    run.add_argument("-p", "--parameter", action="append", default=[], help="NAME=VALUE (repeatable)")
+    run.set_defaults(handler=cmd_run)
+
+    record = commands.add_parser("record", parents=[common], help="save the last run as a DataLad run record")
+    record.add_argument("path", nargs="?", default=".", help="DataLad dataset (default: .)")
+    record.add_argument("-m", "--message", help="the record's commit message")
+    record.add_argument("--push", metavar="SIBLING", help="then push there, annexed content too")
+    record.set_defaults(handler=cmd_record)
+
+    package = commands.add_parser("package", parents=[common], help="describe the repository as an RO-Crate")
+    package.add_argument("path", nargs="?", default=".", help="repository folder (default: .)")
+    package.add_argument("-o", "--output", help="crate folder; files present are copied (default: in place)")
+    package.set_defaults(handler=cmd_package)
 
     madmp = commands.add_parser("madmp", parents=[common], help="export a plan as RDA maDMP JSON")
     madmp.add_argument("path", nargs="?", default=".", help="plan file or repository folder (default: .)")

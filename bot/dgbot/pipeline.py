@@ -117,8 +117,16 @@ def _skipped(reason: str) -> tuple[CheckResult, ...]:
     )
 
 
-def govern(root: Path, commit: str | None = None, environ: Mapping[str, str] | None = None) -> GovernanceRun:
-    """Validate the plan and run every check on the work tree, or on a commit when one is given."""
+def govern(
+    root: Path,
+    commit: str | None = None,
+    environ: Mapping[str, str] | None = None,
+    skip: Mapping[str, str] | None = None,
+) -> GovernanceRun:
+    """Validate the plan and run every check on the work tree, or on a commit when one is given.
+
+    `skip` maps check ids to the reason they do not run this time.
+    """
     # imported here so `dgbot validate` (a pre-commit hook) starts without them
     from dgbot.checks import run_checks
     from dgbot.snapshot import snapshot_commit, snapshot_worktree
@@ -131,7 +139,7 @@ def govern(root: Path, commit: str | None = None, environ: Mapping[str, str] | N
     validation, plan_findings = _read_plan(snapshot, settings)
     leading = _leading(config_findings if config_raw is not None else None, plan_findings)
     if validation is not None and validation.valid and validation.plan is not None:
-        results = tuple(_located(r, validation) for r in run_checks(validation.plan, snapshot, settings))
+        results = tuple(_located(r, validation) for r in run_checks(validation.plan, snapshot, settings, skip))
     else:
         results = _skipped("the plan is not valid; fix it first")
     verdict = Verdict(

@@ -96,9 +96,7 @@ def test_summary_comes_first_with_counts_plan_and_commit(failing: Verdict) -> No
     text = render_markdown(failing)
     first = text.split("\n\n")[:2]
     assert first[0] == "### dgbot verdict: Error"  # a check could not run: not a pass, not a plain fail
-    assert first[1].startswith(
-        "6 checks, 4 errors, 1 warning · plan dmp.json (profile basic) · commit 0123456"
-    )
+    assert first[1].startswith("6 checks, 4 errors, 1 warning · plan dmp.json (basic) · commit 0123456")
     assert text.index("| Status | Check |") < text.index("<details>")
 
 

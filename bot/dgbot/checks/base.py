@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from dgbot.config import Settings
@@ -82,7 +82,18 @@ def visible(snapshot: Snapshot, patterns: tuple[str, ...]) -> Snapshot:
     return replace(snapshot, files=kept)
 
 
-def run_checks(plan: Plan, snapshot: Snapshot, settings: Settings) -> tuple[CheckResult, ...]:
-    """Every registered check, in registration order, over the files not ignored."""
+def run_checks(
+    plan: Plan, snapshot: Snapshot, settings: Settings, skip: Mapping[str, str] | None = None
+) -> tuple[CheckResult, ...]:
+    """Every registered check, in registration order, over the files not ignored.
+
+    `skip` maps check ids to the reason they do not run this time (e.g. a stage left out).
+    """
     seen = visible(snapshot, settings.ignore)
-    return tuple(run_check(item, plan, seen, settings) for item in REGISTRY.values())
+    skip = skip or {}
+    return tuple(
+        CheckResult(item.id, item.title, skipped=skip[item.id], description=item.description)
+        if item.id in skip
+        else run_check(item, plan, seen, settings)
+        for item in REGISTRY.values()
+    )

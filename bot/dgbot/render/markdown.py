@@ -98,7 +98,7 @@ def _summary(verdict: Verdict) -> list[str]:
     plan = verdict.plan or {}
     facts = [f"{plural(len(verdict.checks), 'check')}, {counts}"]
     if plan.get("path"):
-        profile = f" (profile {escape_markdown(str(plan['schema']))})" if plan.get("schema") else ""
+        profile = f" ({escape_markdown(str(plan['schema']))})" if plan.get("schema") else ""
         facts.append(f"plan {escape_markdown(str(plan['path']))}{profile}")
     if verdict.commit:
         facts.append(f"commit {escape_markdown(verdict.commit[:7])}")

@@ -1,0 +1,177 @@
+"""`dgbot ci`: the whole pipeline of a CI job, in order, with every report written to one folder."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TextIO
+
+from dgbot.ci.actions import report_to_actions
+from dgbot.ci.runners import Runner, detect_runner
+from dgbot.config import Settings
+from dgbot.dmp.settings import load_settings
+from dgbot.errors import UsageError
+from dgbot.pipeline import PlanRun, govern, validate_path
+from dgbot.records import CheckResult, Status, Verdict
+from dgbot.render import REPORT_FILES, render_report
+from dgbot.render.status import describe_verdict
+
+# In pipeline order. "validate" always runs: nothing else means anything without a valid plan.
+STAGES = ("validate", "drift", "execute", "check", "publish")
+# Checks that belong to a stage of their own rather than to "check".
+STAGE_CHECKS = {"drift": ("drift",), "execute": ("reproducibility",)}
+_PLAN_CHECKS = ("config", "dmp")
+EXECUTE_TITLE = "Notebooks run in CI"
+
+
+@dataclass(frozen=True)
+class CiRequest:
+    """What one `dgbot ci` run is asked to do."""
+
+    root: Path
+    report_dir: Path | None = None  # None: the settings' report_dir inside the repository
+    stages: frozenset[str] = frozenset(STAGES)
+    publish: bool = False
+    device: str = "any"  # this job's runner: "cpu", "gpu" or "any" (run whatever the plan needs)
+
+
+@dataclass(frozen=True)
+class CiResult:
+    verdict: Verdict
+    runner: Runner
+    report_dir: Path
+    reports: Mapping[str, Path]  # format -> file written
+
+
+# Runs the notebooks the plan marks for CI: (repository, report folder, settings, environment).
+Executor = Callable[[Path, Path, Settings, Mapping[str, str]], CheckResult]
+# Posts the verdict to the forge; returns what it did, for the log.
+Publisher = Callable[[Verdict, Runner, Mapping[str, str]], str]
+
+
+def parse_stages(text: str) -> frozenset[str]:
+    """A comma-separated list of stages ("all" for every one); unknown names are a usage error."""
+    names = {name.strip() for name in text.split(",") if name.strip()}
+    if names == {"all"}:
+        return frozenset(STAGES)
+    unknown = sorted(names - set(STAGES))
+    if unknown:
+        raise UsageError(f"unknown stage {', '.join(unknown)}; the stages are {', '.join(STAGES)}")
+    return frozenset(names | {"validate"})
+
+
+def _skipped_checks(stages: frozenset[str]) -> dict[str, str]:
+    skip = {}
+    for stage, checks in STAGE_CHECKS.items():
+        if stage not in stages:
+            skip.update(dict.fromkeys(checks, f"the {stage} stage was not selected"))
+    return skip
+
+
+def _plan_only(verdict: Verdict) -> Verdict:
+    """The verdict of the validate stage alone: the other checks marked as not selected."""
+    checks = tuple(
+        c
+        if c.id in _PLAN_CHECKS or c.skipped
+        else CheckResult(c.id, c.title, skipped="the check stage was not selected", description=c.description)
+        for c in verdict.checks
+    )
+    return replace(verdict, checks=checks)
+
+
+def _write_reports(verdict: Verdict, folder: Path) -> dict[str, Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = {}
+    for fmt, name in REPORT_FILES.items():
+        target = folder / name
+        temporary = folder / f".{name}.dgbot-tmp"
+        temporary.write_text(render_report(verdict, fmt), encoding="utf-8", errors="backslashreplace")
+        os.replace(temporary, target)
+        written[fmt] = target
+    return written
+
+
+def _outputs(verdict: Verdict, report_dir: Path) -> dict[str, str]:
+    counts = verdict.counts()
+    return {
+        "verdict": verdict.status.value,
+        "report-dir": str(report_dir.resolve()),
+        "errors": str(counts["error"]),
+        "warnings": str(counts["warning"]),
+        "notices": str(counts["notice"]),
+        "summary": describe_verdict(verdict),
+    }
+
+
+def _execute(
+    request: CiRequest, report_dir: Path, env: Mapping[str, str], executor: Executor | None
+) -> CheckResult | None:
+    if "execute" not in request.stages:
+        return None
+    plan = validate_path(request.root, env)
+    if plan.verdict.status is not Status.SUCCESS:
+        return CheckResult("execute", EXECUTE_TITLE, skipped="the plan is not valid; fix it first")
+    elsewhere = _runs_elsewhere(plan, request.device)
+    if elsewhere:
+        return CheckResult("execute", EXECUTE_TITLE, skipped=elsewhere)
+    if executor is None:
+        return CheckResult("execute", EXECUTE_TITLE, skipped="notebook execution is not available here")
+    return executor(request.root, report_dir, plan.settings, env)
+
+
+def _runs_elsewhere(plan: PlanRun, device: str) -> str | None:
+    """Why this job leaves execution to another one (a CPU job when the plan needs a GPU...)."""
+    needs_gpu = (
+        plan.validation is not None
+        and plan.validation.plan is not None
+        and (plan.validation.plan.compute.gpu is not None)
+    )
+    if device == "cpu" and needs_gpu:
+        return "the plan needs a GPU, so its notebooks run in the GPU job (see the CI template's gpu input)"
+    if device == "gpu" and not needs_gpu:
+        return "the plan needs no GPU: its notebooks run in the CPU job"
+    return None
+
+
+def _with_stage(verdict: Verdict, result: CheckResult | None) -> Verdict:
+    """The stage's result placed after the plan's own checks, in pipeline order."""
+    if result is None:
+        return verdict
+    lead = [c for c in verdict.checks if c.id in _PLAN_CHECKS]
+    rest = [c for c in verdict.checks if c.id not in _PLAN_CHECKS]
+    return replace(verdict, checks=(*lead, result, *rest))
+
+
+def run_ci(
+    request: CiRequest,
+    environ: Mapping[str, str],
+    stream: TextIO,
+    executor: Executor | None = None,
+    publisher: Publisher | None = None,
+) -> CiResult:
+    """Validate, execute, check, write every report, tell the runner, publish: in that order.
+
+    A selected stage that cannot run here is reported as skipped with its reason, never as passed.
+    """
+    runner = detect_runner(environ)
+    env = dict(environ)
+    if runner.visibility and not env.get("DGBOT_REPOSITORY_VISIBILITY"):
+        env["DGBOT_REPOSITORY_VISIBILITY"] = runner.visibility
+    settings, _ = load_settings(request.root, env)
+    report_dir = request.report_dir or request.root / settings.report_dir
+    executed = _execute(request, report_dir, env, executor)
+    run = govern(request.root, None, env, _skipped_checks(request.stages))
+    verdict = run.verdict if "check" in request.stages else _plan_only(run.verdict)
+    verdict = replace(_with_stage(verdict, executed), commit=runner.sha or verdict.commit)
+    reports = _write_reports(verdict, report_dir)
+    if runner.kind == "github":
+        report_to_actions(verdict, request.root, runner.workspace, _outputs(verdict, report_dir), env, stream)
+    if request.publish and "publish" in request.stages:
+        if publisher is None:
+            raise UsageError(
+                "--publish needs a forge: run in GitHub Actions or GitLab CI, with DGBOT_TOKEN set"
+            )
+        stream.write(publisher(verdict, runner, env) + "\n")
+    return CiResult(verdict, runner, report_dir, reports)

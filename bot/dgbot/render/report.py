@@ -1,0 +1,50 @@
+"""One entry point for every report format, used by `dgbot check` and `dgbot ci` alike."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from dgbot import __version__
+from dgbot.records import Verdict
+from dgbot.render.codequality import render_codequality
+from dgbot.render.junit import render_junit
+from dgbot.render.markdown import render_markdown
+from dgbot.render.sarif import render_sarif
+from dgbot.render.status import status_payload
+from dgbot.render.text import render_json, render_text
+
+REPORTS = ("text", "json", "markdown", "junit", "codequality", "sarif", "status")
+
+# The file each format is written to in a report folder (GitLab's template expects these names).
+REPORT_FILES = {
+    "json": "verdict.json",
+    "markdown": "report.md",
+    "junit": "junit.xml",
+    "codequality": "gl-code-quality-report.json",
+    "sarif": "dgbot.sarif",
+    "status": "status.json",
+    "text": "report.txt",
+}
+
+
+def _status(verdict: Verdict) -> str:
+    return json.dumps(status_payload(verdict), indent=2, ensure_ascii=False) + "\n"
+
+
+_RENDERERS: dict[str, Callable[[Verdict], str]] = {
+    "text": render_text,
+    "json": render_json,
+    "markdown": render_markdown,
+    "junit": render_junit,
+    "codequality": render_codequality,
+    "sarif": lambda v: render_sarif(v, tool_version=__version__),
+    "status": _status,
+}
+
+
+def render_report(verdict: Verdict, fmt: str, colour: bool = False) -> str:
+    """The verdict in one of REPORTS (colour applies to text only)."""
+    if fmt == "text":
+        return render_text(verdict, colour)
+    return _RENDERERS[fmt](verdict)
