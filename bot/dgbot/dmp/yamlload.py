@@ -208,11 +208,16 @@ def load_yaml(text: str) -> tuple[Any, PositionIndex]:
     try:
         return _load_with(text, _Parser)
     except LoadFailure as failure:
-        if _Parser is yaml.SafeLoader or _LIBYAML_DEPTH not in failure.message:
+        if _LIBYAML_DEPTH not in failure.message or failure.position is None:
             raise
-    # libyaml stops at its own nesting limit while scanning ahead, before our depth check sees
-    # the events; the pure-Python parser has no such limit, so it finds where ours is crossed.
-    return _load_with(text, yaml.SafeLoader)
+        # libyaml stops at its own nesting limit (1000) while scanning ahead, before our
+        # limit (64) is seen in the events. The text before that point nests deep enough to
+        # cross ours, so parsing only that part reports where ours is crossed.
+        line, column = failure.position
+        lines = text.split("\n", line)
+        head = "\n".join(lines[: line - 1] + [lines[line - 1][: column - 1]])
+        _load_with(head, _Parser)
+        raise  # not reached while MAX_DEPTH is below libyaml's limit
 
 
 def _load_with(text: str, loader: type[yaml.SafeLoader]) -> tuple[Any, PositionIndex]:
