@@ -215,7 +215,7 @@ def load_yaml(text: str) -> tuple[Any, PositionIndex]:
         # cross ours, so parsing only that part reports where ours is crossed.
         line, column = failure.position
         lines = text.split("\n", line)
-        head = "\n".join(lines[: line - 1] + [lines[line - 1][: column - 1]])
+        head = "\n".join([*lines[: line - 1], lines[line - 1][: column - 1]])
         _load_with(head, _Parser)
         raise  # not reached while MAX_DEPTH is below libyaml's limit
 
