@@ -139,7 +139,9 @@ def govern(
     validation, plan_findings = _read_plan(snapshot, settings)
     leading = _leading(config_findings if config_raw is not None else None, plan_findings)
     if validation is not None and validation.valid and validation.plan is not None:
-        results = tuple(_located(r, validation) for r in run_checks(validation.plan, snapshot, settings, skip))
+        results = tuple(
+            _located(r, validation) for r in run_checks(validation.plan, snapshot, settings, skip)
+        )
     else:
         results = _skipped("the plan is not valid; fix it first")
     verdict = Verdict(
