@@ -99,6 +99,7 @@ def _exit_code(verdict: Verdict) -> int:
 
 def cmd_ci(args: argparse.Namespace) -> int:
     """The whole CI pipeline: validate, execute, check, reports, runner integration, publish."""
+    from dgbot.ci.publish import publish_from_runner
     from dgbot.ci.run import CiRequest, parse_stages, run_ci
 
     request = CiRequest(
@@ -107,13 +108,11 @@ def cmd_ci(args: argparse.Namespace) -> int:
         stages=parse_stages(args.stages),
         publish=args.publish,
         device=args.runner,
+        quiet=args.quiet,
     )
     if not request.root.is_dir():
         raise UsageError(f"{request.root} is not a folder")
-    result = run_ci(request, os.environ, sys.stdout)
-    if not args.quiet:
-        sys.stdout.write(render_text(result.verdict, _colour(sys.stdout)))
-    sys.stdout.write(f"reports: {result.report_dir}\n")
+    result = run_ci(request, os.environ, sys.stdout, publisher=publish_from_runner)
     return _exit_code(result.verdict)
 
 

@@ -15,7 +15,7 @@ from dgbot.dmp.settings import load_settings
 from dgbot.errors import UsageError
 from dgbot.pipeline import PlanRun, govern, validate_path
 from dgbot.records import CheckResult, Status, Verdict
-from dgbot.render import REPORT_FILES, render_report
+from dgbot.render import REPORT_FILES, render_report, render_text
 from dgbot.render.status import describe_verdict
 
 # In pipeline order. "validate" always runs: nothing else means anything without a valid plan.
@@ -35,6 +35,7 @@ class CiRequest:
     stages: frozenset[str] = frozenset(STAGES)
     publish: bool = False
     device: str = "any"  # this job's runner: "cpu", "gpu" or "any" (run whatever the plan needs)
+    quiet: bool = False  # no text report on the stream (annotations and publishing still say theirs)
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,9 @@ def run_ci(
     reports = _write_reports(verdict, report_dir)
     if runner.kind == "github":
         report_to_actions(verdict, request.root, runner.workspace, _outputs(verdict, report_dir), env, stream)
+    if not request.quiet:
+        stream.write(render_text(verdict))
+    stream.write(f"reports: {report_dir}\n")
     if request.publish and "publish" in request.stages:
         if publisher is None:
             raise UsageError(
