@@ -99,6 +99,7 @@ def _exit_code(verdict: Verdict) -> int:
 
 def cmd_ci(args: argparse.Namespace) -> int:
     """The whole CI pipeline: validate, execute, check, reports, runner integration, publish."""
+    from dgbot.ci.execute import execute_stage
     from dgbot.ci.publish import publish_from_runner
     from dgbot.ci.run import CiRequest, parse_stages, run_ci
 
@@ -112,7 +113,7 @@ def cmd_ci(args: argparse.Namespace) -> int:
     )
     if not request.root.is_dir():
         raise UsageError(f"{request.root} is not a folder")
-    result = run_ci(request, os.environ, sys.stdout, publisher=publish_from_runner)
+    result = run_ci(request, os.environ, sys.stdout, executor=execute_stage, publisher=publish_from_runner)
     return _exit_code(result.verdict)
 
 

@@ -49,6 +49,7 @@ class Settings:
     on_edit: str = "write_beside"  # what to do with a generated notebook the researcher edited
     experiment: str = "source/main.ipynb"  # the notebook or script the workflow notebooks run
     sibling: str | None = None  # DataLad sibling the saving-records notebook pushes to
+    experiment_parameters: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     checks: Mapping[str, CheckSettings] = field(default_factory=lambda: MappingProxyType({}))
     ignore: tuple[str, ...] = ()
     gpu_runner_tags: tuple[str, ...] = ()
@@ -81,6 +82,7 @@ class Settings:
             on_edit=notebooks.get("on_edit", "write_beside"),
             experiment=notebooks.get("experiment", "source/main.ipynb"),
             sibling=notebooks.get("sibling"),
+            experiment_parameters=MappingProxyType(dict(notebooks.get("experiment_parameters", {}))),
             checks=MappingProxyType(checks),
             ignore=tuple(data.get("ignore", ())),
             gpu_runner_tags=tuple(data.get("gpu", {}).get("runner_tags", ())),

@@ -95,7 +95,7 @@ def _read_plan(snapshot: Snapshot, settings: Settings) -> tuple[Validation | Non
     return validation, validation.findings
 
 
-def _located(result: CheckResult, validation: Validation) -> CheckResult:
+def located(result: CheckResult, validation: Validation) -> CheckResult:
     """Findings about the plan get their line and column from the plan's source."""
     document = validation.document
     if document is None:
@@ -139,9 +139,7 @@ def govern(
     validation, plan_findings = _read_plan(snapshot, settings)
     leading = _leading(config_findings if config_raw is not None else None, plan_findings)
     if validation is not None and validation.valid and validation.plan is not None:
-        results = tuple(
-            _located(r, validation) for r in run_checks(validation.plan, snapshot, settings, skip)
-        )
+        results = tuple(located(r, validation) for r in run_checks(validation.plan, snapshot, settings, skip))
     else:
         results = _skipped("the plan is not valid; fix it first")
     verdict = Verdict(

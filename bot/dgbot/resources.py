@@ -49,7 +49,20 @@ def load_schema(name: str) -> dict[str, Any]:
     return loaded
 
 
+def provenance_schema() -> dict[str, Any]:
+    """The JSON Schema of the provenance record `dgbot run` writes (schemas/provenance.schema.json)."""
+    return load_schema("provenance.schema.json")
+
+
 def list_data(kind: str, folder: str = "") -> list[str]:
     """Names of the files in a data folder, sorted."""
     node = data_file(kind, folder) if folder else _data_root() / kind
     return sorted(child.name for child in node.iterdir() if child.is_file())
+
+
+def read_template(name: str) -> str:
+    """The text of a file in templates/, e.g. a notebook template or the selection table."""
+    try:
+        return data_file("templates", name).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ResourceError(f"template {name} cannot be read: {exc}") from exc

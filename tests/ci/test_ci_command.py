@@ -87,7 +87,7 @@ def test_only_the_selected_stages_run(tmp_path: Path) -> None:
 def test_an_executor_runs_only_for_a_valid_plan_and_its_result_joins_the_verdict(tmp_path: Path) -> None:
     calls = []
 
-    def executor(root: Path, report_dir: Path, settings: object, env: object) -> CheckResult:
+    def executor(root: Path, report_dir: Path, plan: object, settings: object, env: object) -> CheckResult:
         calls.append(root)
         return CheckResult("execute", "Notebooks run in CI")
 

@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import TextIO
 
 from dgbot.ci.actions import report_to_actions
+from dgbot.ci.execute import TITLE
 from dgbot.ci.runners import Runner, detect_runner
 from dgbot.config import Settings
+from dgbot.dmp.plan import Plan
 from dgbot.dmp.settings import load_settings
 from dgbot.errors import UsageError
-from dgbot.pipeline import PlanRun, govern, validate_path
+from dgbot.pipeline import govern, located, validate_path
 from dgbot.records import CheckResult, Status, Verdict
 from dgbot.render import REPORT_FILES, render_report, render_text
 from dgbot.render.status import describe_verdict
@@ -23,7 +25,6 @@ STAGES = ("validate", "drift", "execute", "check", "publish")
 # Checks that belong to a stage of their own rather than to "check".
 STAGE_CHECKS = {"drift": ("drift",), "execute": ("reproducibility",)}
 _PLAN_CHECKS = ("config", "dmp")
-EXECUTE_TITLE = "Notebooks run in CI"
 
 
 @dataclass(frozen=True)
@@ -46,8 +47,8 @@ class CiResult:
     reports: Mapping[str, Path]  # format -> file written
 
 
-# Runs the notebooks the plan marks for CI: (repository, report folder, settings, environment).
-Executor = Callable[[Path, Path, Settings, Mapping[str, str]], CheckResult]
+# Runs the notebooks the plan marks for CI: (repository, report folder, plan, settings, environment).
+Executor = Callable[[Path, Path, Plan, Settings, Mapping[str, str]], CheckResult]
 # Posts the verdict to the forge; returns what it did, for the log.
 Publisher = Callable[[Verdict, Runner, Mapping[str, str]], str]
 
@@ -111,24 +112,21 @@ def _execute(
 ) -> CheckResult | None:
     if "execute" not in request.stages:
         return None
-    plan = validate_path(request.root, env)
-    if plan.verdict.status is not Status.SUCCESS:
-        return CheckResult("execute", EXECUTE_TITLE, skipped="the plan is not valid; fix it first")
+    run = validate_path(request.root, env)
+    plan = run.validation.plan if run.validation is not None else None
+    if run.verdict.status is not Status.SUCCESS or plan is None:
+        return CheckResult("execute", TITLE, skipped="the plan is not valid; fix it first")
     elsewhere = _runs_elsewhere(plan, request.device)
     if elsewhere:
-        return CheckResult("execute", EXECUTE_TITLE, skipped=elsewhere)
+        return CheckResult("execute", TITLE, skipped=elsewhere)
     if executor is None:
-        return CheckResult("execute", EXECUTE_TITLE, skipped="notebook execution is not available here")
-    return executor(request.root, report_dir, plan.settings, env)
+        return CheckResult("execute", TITLE, skipped="notebook execution is not available here")
+    return executor(request.root, report_dir, plan, run.settings, env)
 
 
-def _runs_elsewhere(plan: PlanRun, device: str) -> str | None:
+def _runs_elsewhere(plan: Plan, device: str) -> str | None:
     """Why this job leaves execution to another one (a CPU job when the plan needs a GPU...)."""
-    needs_gpu = (
-        plan.validation is not None
-        and plan.validation.plan is not None
-        and (plan.validation.plan.compute.gpu is not None)
-    )
+    needs_gpu = plan.compute.gpu is not None
     if device == "cpu" and needs_gpu:
         return "the plan needs a GPU, so its notebooks run in the GPU job (see the CI template's gpu input)"
     if device == "gpu" and not needs_gpu:
@@ -165,6 +163,8 @@ def run_ci(
     executed = _execute(request, report_dir, env, executor)
     run = govern(request.root, None, env, _skipped_checks(request.stages))
     verdict = run.verdict if "check" in request.stages else _plan_only(run.verdict)
+    if executed is not None and run.validation is not None:
+        executed = located(executed, run.validation)
     verdict = replace(_with_stage(verdict, executed), commit=runner.sha or verdict.commit)
     reports = _write_reports(verdict, report_dir)
     if runner.kind == "github":

@@ -3,10 +3,34 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+import logging
+import os
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 import nbformat
+
+from dgbot.notebooks.execution import CellError, Execution, Job, Outcome, describe, first_error, own_cells
+from dgbot.notebooks.watch import KernelWatch, Progress
+
+_QUIET = logging.getLogger("dgbot.notebooks.kernel")
+_QUIET.addHandler(logging.NullHandler())
+_QUIET.propagate = False
+
+__all__ = [
+    "Progress",
+    "execute_notebook",
+    "execute_notebooks",
+    "parameterize",
+    "run_notebook",
+    "write_notebook",
+]
 
 
 def parameterize(notebook: nbformat.NotebookNode, parameters: Mapping[str, Any]) -> nbformat.NotebookNode:
@@ -20,3 +44,173 @@ def parameterize(notebook: nbformat.NotebookNode, parameters: Mapping[str, Any])
     notebook.metadata.setdefault("papermill", {})
     result: nbformat.NotebookNode = parameterize_notebook(notebook, dict(parameters), kernel_name="python3")
     return result
+
+
+def run_notebook(source: str, output: str, parameters: Mapping[str, Any], cwd: str) -> None:
+    """Execute the notebook `source` with `parameters` on the python3 kernel, writing it to `output`.
+
+    A small helper for the generated workflow notebooks (issue 3); papermill raises
+    PapermillExecutionError, with the executed notebook written, when a cell fails.
+    """
+    import papermill
+
+    papermill.execute_notebook(
+        source, output, parameters=dict(parameters), cwd=cwd, kernel_name="python3", progress_bar=False
+    )
+
+
+@cache
+def _engine() -> str:
+    """Register papermill's nbclient engine with our hooks: progress, the kernel's process group, cwd."""
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    class WatchedEngine(NBClientEngine):  # type: ignore[misc]
+        @classmethod
+        def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, **kwargs: Any) -> Any:
+            watch: KernelWatch = kwargs["dgbot_watch"]
+            cell_start = nb_man.cell_start
+
+            def started(cell: Any, cell_index: int = 0, **more: Any) -> Any:
+                watch.started(nb_man.nb, cell_index)
+                return cell_start(cell, cell_index, **more)
+
+            nb_man.cell_start = started
+            cwd = watch.job.cwd or watch.job.source.parent
+            watch.client = PapermillNotebookClient(
+                nb_man,
+                kernel_name=kernel_name,
+                timeout=kwargs.get("execution_timeout"),
+                startup_timeout=kwargs.get("start_timeout", 60),
+                shutdown_kernel="immediate",
+                resources={"metadata": {"path": str(cwd)}},  # the kernel's cwd; no process-wide chdir
+                log=_QUIET,  # what goes wrong comes back as the Execution record
+            )
+            return watch.client.execute(stderr=watch.stderr)
+
+    papermill_engines.register("dgbot", WatchedEngine)
+    return "dgbot"
+
+
+def execute_notebook(job: Job, progress: Progress | None = None) -> Execution:
+    """Execute one notebook; the executed copy is written to `job.output` whatever happens."""
+    started, clock = _now(), time.monotonic()
+    try:
+        source = _read_strict(job.source)
+    except Exception as unreadable:  # not JSON, not a notebook: a record, never a crash
+        message = f"cannot read the notebook: {type(unreadable).__name__}: {unreadable}"
+        return Execution(job, Outcome.ERROR, started, _now(), time.monotonic() - clock, message=message)
+    job.output.parent.mkdir(parents=True, exist_ok=True)
+    temporary = job.output.with_name(f".{job.output.stem}.dgbot-tmp.ipynb")
+    watch = KernelWatch(job, progress)
+    outcome, error, message = _execute(source, temporary, job, watch)
+    executed = _read(temporary) or source
+    temporary.unlink(missing_ok=True)
+    if error is not None and outcome in (Outcome.TIMEOUT, Outcome.DIED):
+        _add_error_output(executed, error)
+    execution = Execution(job, outcome, started, _now(), time.monotonic() - clock, error, message)
+    executed.metadata["dgbot"] = {**job.metadata, "execution": execution.to_dict()}
+    write_notebook(executed, job.output)
+    return execution
+
+
+def execute_notebooks(
+    jobs: Sequence[Job], parallel: int = 2, progress: Progress | None = None
+) -> list[Execution]:
+    """Execute independent notebooks, at most `parallel` kernels at once; results in the order given."""
+    if not jobs:
+        return []
+    workers = max(1, min(parallel, len(jobs)))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="dgbot-kernel") as pool:
+        return list(pool.map(lambda job: execute_notebook(job, progress), jobs))
+
+
+def _execute(
+    source: nbformat.NotebookNode, temporary: Path, job: Job, watch: KernelWatch
+) -> tuple[Outcome, CellError | None, str]:
+    import papermill
+    from jupyter_client.kernelspec import NoSuchKernel
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from papermill.exceptions import PapermillExecutionError
+
+    timer = threading.Timer(job.timeout, watch.expire) if job.timeout else None
+    if timer is not None:
+        timer.daemon = True
+        timer.start()
+    try:
+        papermill.execute_notebook(
+            source,
+            str(temporary),
+            parameters=dict(job.parameters),
+            engine_name=_engine(),
+            kernel_name=job.kernel,
+            progress_bar=False,
+            start_timeout=min(60.0, job.timeout or 60.0),
+            execution_timeout=job.cell_timeout,
+            dgbot_watch=watch,
+        )
+    except PapermillExecutionError as exc:
+        executed = _read(temporary)
+        error = (first_error(executed) if executed else None) or CellError(watch.cell, exc.ename, exc.evalue)
+        return Outcome.FAILED, error, describe(error)
+    except CellTimeoutError:
+        why = f"did not finish within {job.cell_timeout:g} s (the cell timeout)"
+        return _stopped(watch, Outcome.TIMEOUT, why)
+    except NoSuchKernel:
+        return Outcome.ERROR, None, f"no Jupyter kernel named {job.kernel!r} is installed"
+    except Exception as exc:
+        if watch.expired:
+            return _stopped(watch, Outcome.TIMEOUT, f"the notebook did not finish within {job.timeout:g} s")
+        if isinstance(exc, DeadKernelError):
+            said = watch.kernel_said()
+            return _stopped(
+                watch, Outcome.DIED, "the kernel died while it ran" + (f" ({said})" if said else "")
+            )
+        return Outcome.ERROR, None, f"the notebook could not be run: {type(exc).__name__}: {exc}"
+    finally:
+        if timer is not None:
+            timer.cancel()
+        watch.kill()  # what the kernel left running in its process group
+        watch.stderr.close()
+    return Outcome.COMPLETED, None, "completed"
+
+
+def _stopped(watch: KernelWatch, outcome: Outcome, why: str) -> tuple[Outcome, CellError, str]:
+    name = "CellTimeoutError" if outcome is Outcome.TIMEOUT else "DeadKernelError"
+    where = f"cell {watch.cell + 1}" if watch.cell >= 0 else "the kernel's start"
+    message = f"{where}: {why}; the kernel was stopped" if outcome is Outcome.TIMEOUT else f"{where}: {why}"
+    return outcome, CellError(watch.cell, name, message), message
+
+
+def _add_error_output(notebook: nbformat.NotebookNode, error: CellError) -> None:
+    """Show a timeout or a dead kernel where it happened, as an error output of that cell."""
+    for index, cell in own_cells(notebook):
+        if index == error.cell_index and cell.cell_type == "code":
+            shown = nbformat.v4.new_output(  # type: ignore[no-untyped-call]
+                "error", ename=error.name, evalue=error.value, traceback=[error.value]
+            )
+            cell.outputs.append(shown)
+
+
+def _read_strict(path: Path) -> nbformat.NotebookNode:
+    notebook: nbformat.NotebookNode = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
+    return notebook
+
+
+def _read(path: Path) -> nbformat.NotebookNode | None:
+    """The notebook papermill wrote, or None when it wrote none (or was cut off writing it)."""
+    try:
+        return _read_strict(path)
+    except Exception:
+        return None
+
+
+def write_notebook(notebook: nbformat.NotebookNode, path: Path) -> None:
+    """Write through a temporary file, so a reader never sees half a notebook."""
+    temporary = path.with_name(f".{path.name}.dgbot-write")
+    nbformat.write(notebook, temporary)  # type: ignore[no-untyped-call]
+    os.replace(temporary, path)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -1,0 +1,27 @@
+"""The execute stage of `dgbot ci`: `dgbot run` on the plan's notebooks, as one check result."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
+
+from dgbot.config import Settings
+from dgbot.dmp.plan import Plan
+from dgbot.record.run import run_notebooks
+from dgbot.records import CheckResult
+
+TITLE = "Notebooks run in CI"
+ABOUT = "The notebooks the plan marks for CI run to the end; their provenance is recorded."
+
+
+def execute_stage(
+    root: Path, report_dir: Path, plan: Plan, settings: Settings, environ: Mapping[str, str]
+) -> CheckResult:
+    """Run the plan's notebooks, executed copies and provenance under `report_dir`."""
+    relative = os.path.relpath(report_dir.resolve(), root.resolve())
+    report = run_notebooks(root, plan, replace(settings, report_dir=relative), environ=environ)
+    if not report.executions and not report.findings:
+        return CheckResult("execute", TITLE, skipped="the plan marks no notebooks for CI", description=ABOUT)
+    return CheckResult("execute", TITLE, findings=report.findings, description=ABOUT)

@@ -1,0 +1,101 @@
+"""Writing generated notebooks into a folder: atomically, and never over a researcher's edits."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from dgbot.config import Settings
+from dgbot.dmp.plan import Plan
+from dgbot.errors import UsageError
+from dgbot.notebooks.drift import BESIDE, Reader, State, assess_all
+
+
+@dataclass(frozen=True)
+class Action:
+    """What generation did with one notebook path."""
+
+    state: State
+    done: str  # written | unchanged | kept | written-beside | skipped | removed
+    target: str | None = None  # the file written, when it is not state.path
+
+    @property
+    def message(self) -> str:
+        state = self.state
+        if self.done == "written":
+            return f"{state.path}: written" + (
+                "" if state.kind == "missing" else f" ({state.message.split(': ', 1)[1]})"
+            )
+        if self.done == "unchanged":
+            return f"{state.path}: up to date"
+        if self.done == "written-beside":
+            return f"{state.message}; its new version is written beside it as {self.target}"
+        if self.done == "skipped":
+            return f"{state.message}; skipped (notebooks.on_edit: skip)"
+        return f"{state.message}; {'removed' if self.done == 'removed' else 'kept'}"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write through a temporary file in the same folder, so no half-written notebook is left."""
+    temporary = path.with_name(f".{path.name}.dgbot-tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(
+            text, encoding="utf-8", errors="backslashreplace"
+        )  # lone surrogates: JSON escapes
+        os.replace(temporary, path)
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+
+def _reader(root: Path, folder: str, out: Path) -> Reader:
+    def read(path: str) -> bytes | None:
+        target = out / path[len(folder) + 1 :] if path.startswith(f"{folder}/") else root / path
+        return target.read_bytes() if target.is_file() else None
+
+    return read
+
+
+def _folder(settings: Settings, root: Path, out: Path | None) -> tuple[str, Path]:
+    """The notebook folder's repository path and where its files are (never outside the repository)."""
+    folder = settings.notebook_folder.strip("/")
+    if out is not None:
+        return folder, out
+    if not (root / folder).resolve().is_relative_to(root.resolve()):
+        raise UsageError(f"the notebook folder {folder} leads outside the repository; it is refused")
+    return folder, root / folder
+
+
+def generate_into(plan: Plan, settings: Settings, root: Path, out: Path | None = None) -> list[Action]:
+    """Generate the plan's notebooks into `out` (default: the notebook folder of the repository `root`)."""
+    folder, out = _folder(settings, root, out)
+    existing = [f"{folder}/{p.name}" for p in sorted(out.glob("*.ipynb"))] if out.is_dir() else []
+    actions = []
+    for generated, state in assess_all(plan, settings, _reader(root, folder, out), existing):
+        target = out / state.path.rpartition("/")[2]
+        if generated is None:  # no longer generated
+            if state.kind == "obsolete":
+                target.unlink()
+            actions.append(Action(state, "removed" if state.kind == "obsolete" else "kept"))
+        elif state.kind in ("missing", "outdated"):
+            write_atomic(target, generated.text)
+            actions.append(Action(state, "written"))
+        elif state.kind in ("current", "kept"):
+            actions.append(Action(state, "unchanged" if state.kind == "current" else "kept"))
+        elif settings.on_edit == "write_beside":
+            beside = target.with_name(target.name.removesuffix(".ipynb") + BESIDE)
+            write_atomic(beside, generated.text)
+            actions.append(Action(state, "written-beside", f"{folder}/{beside.name}"))
+        else:
+            actions.append(Action(state, "skipped"))
+    return actions
+
+
+def check_folder(plan: Plan, settings: Settings, root: Path, out: Path | None = None) -> list[State]:
+    """The drift of the notebooks in `out` (default: the repository's notebook folder); writes nothing."""
+    folder, out = _folder(settings, root, out)
+    existing = [f"{folder}/{p.name}" for p in sorted(out.glob("*.ipynb"))] if out.is_dir() else []
+    return [
+        state for _, state in assess_all(plan, settings, _reader(root, folder, out), existing) if state.drift
+    ]

@@ -1,0 +1,89 @@
+"""`dgbot package`: an RO-Crate (Process Run Crate) of the repository, its last run and its plan."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from dgbot.dmp.plan import Plan
+from dgbot.record import crate_entities as entities
+from dgbot.snapshot import FileEntry, snapshot_worktree
+
+METADATA = "ro-crate-metadata.json"
+PROCESS_RUN_CRATE = "https://w3id.org/ro/wfrun/process/0.5"
+_LEFT_OUT = (".git", ".gitattributes", ".gitignore", ".gitmodules", ".datalad/", METADATA)
+
+
+def build_crate(root: Path, plan: Plan, record: Mapping[str, Any] | None, out: Path | None = None) -> Any:
+    """The crate (an rocrate.ROCrate) of the work tree, the runs in `record` and the plan; `out` left out."""
+    from rocrate.rocrate import ROCrate
+
+    leave_out = None
+    if out is not None and out.resolve() != root.resolve() and out.resolve().is_relative_to(root.resolve()):
+        leave_out = out.resolve().relative_to(root.resolve()).as_posix()
+    crate = ROCrate(gen_preview=False)  # RO-Crate 1.3, whose JSON-LD context the rocrate package ships
+    _describe_root(crate, plan)
+    files = {e.path: e for e in snapshot_worktree(root).files if _kept(e, leave_out)}
+    by_path = {path: entities.add_file(crate, root, entry) for path, entry in files.items()}
+    dmp = by_path.get(plan.source) or entities.add_file(crate, root, FileEntry(plan.source, 0o100644, None))
+    dmp["name"] = "Data Management Plan"
+    dmp["encodingFormat"] = "application/json" if plan.source.endswith(".json") else "application/yaml"
+    crate.root_dataset["subjectOf"] = dmp
+    agent = entities.add_person(crate, plan)
+    for notebook in (record or {}).get("notebooks", ()):
+        action = entities.add_action(crate, by_path, record or {}, notebook, agent)
+        crate.root_dataset.append_to("mentions", action)
+    if record and record.get("notebooks"):
+        profile = entities.add_profile(crate, PROCESS_RUN_CRATE, "Process Run Crate", "0.5")
+        crate.root_dataset.append_to("conformsTo", profile)
+    return crate
+
+
+def _kept(entry: FileEntry, leave_out: str | None) -> bool:
+    if entry.mode == 0o160000 or any(entry.path == p or entry.path.startswith(p) for p in _LEFT_OUT):
+        return False
+    return leave_out is None or not entry.path.startswith(leave_out.rstrip("/") + "/")
+
+
+def _describe_root(crate: Any, plan: Plan) -> None:
+    root = crate.root_dataset
+    root["name"] = plan.title
+    root["description"] = plan.description or f"Data, code and workflow runs of {plan.title}"
+    root["datePublished"] = plan.modified or plan.created or datetime.now(UTC).isoformat(timespec="seconds")
+    licences = sorted({d.license for d in plan.datasets if d.license})
+    if licences:
+        root["license"] = [entities.add_licence(crate, licence) for licence in licences]
+        if len(licences) == 1:
+            root["license"] = root["license"][0]
+
+
+def write_crate(crate: Any, root: Path, out: Path) -> Path:
+    """Write the crate's metadata to `out`; outside the repository, with copies of the files present."""
+    document = json.dumps(crate.metadata.generate(), indent=2, ensure_ascii=False) + "\n"
+    if out.resolve() == root.resolve():
+        temporary = root / f".{METADATA}.dgbot-tmp"
+        temporary.write_text(document, encoding="utf-8")
+        os.replace(temporary, root / METADATA)
+        return root / METADATA
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    for entity in crate.data_entities:
+        relative = unquote(entity.id)
+        if "File" in entity.type and (root / relative).is_file():  # annexed files without content: described
+            (staging / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(root / relative, staging / relative)
+    (staging / METADATA).write_text(document, encoding="utf-8")
+    if out.exists():
+        if not (out / METADATA).is_file():
+            shutil.rmtree(staging)
+            raise FileExistsError(f"{out} exists and is not a crate dgbot wrote; choose another folder")
+        shutil.rmtree(out)
+    os.replace(staging, out)
+    return out / METADATA

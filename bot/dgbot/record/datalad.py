@@ -1,0 +1,155 @@
+"""`dgbot record`: save a run with DataLad as a `datalad run` record that `datalad rerun` repeats."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import shlex
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dgbot.config import Settings
+from dgbot.errors import UsageError
+from dgbot.record.annex_rules import ensure_annex_rules
+from dgbot.record.run import PROVENANCE
+from dgbot.records import Finding, Location, Severity
+
+CHECK = "record"
+_FAILED = ("error", "impossible")
+
+
+@dataclass(frozen=True)
+class Result:
+    """One DataLad result record: what was done to which path, and how it went."""
+
+    action: str
+    status: str  # ok | notneeded | impossible | error
+    path: str | None
+    message: str
+
+    @property
+    def failed(self) -> bool:
+        return self.status in _FAILED
+
+
+def as_result(record: Mapping[str, Any]) -> Result:
+    """A DataLad result dict as a Result; its message may be a (format, *arguments) tuple."""
+    message = record.get("message") or ""
+    if isinstance(message, tuple | list) and message:
+        try:
+            message = str(message[0]) % tuple(message[1:])
+        except (TypeError, ValueError):
+            message = " ".join(str(part) for part in message)
+    return Result(
+        str(record.get("action", "")), str(record.get("status", "")), record.get("path"), str(message)
+    )
+
+
+def load_provenance(root: Path, settings: Settings) -> dict[str, Any]:
+    """The last run's provenance record, or a UsageError telling to run first."""
+    path = root / settings.report_dir.strip("/") / PROVENANCE
+    try:
+        loaded = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as missing:
+        raise UsageError(f"no run to record: {path} does not exist (run `dgbot run` first)") from missing
+    except (OSError, ValueError) as broken:
+        raise UsageError(f"the provenance record {path} cannot be read: {broken}") from broken
+    if not isinstance(loaded, dict) or loaded.get("provenance_version") != 1:
+        raise UsageError(f"{path} is not a dgbot provenance record")
+    return loaded
+
+
+def refusal(record: Mapping[str, Any], head: str | None, where: str) -> Finding | None:
+    """Why this run cannot become a repeatable record, or None when it can."""
+    state = record.get("repository") or {}
+    if record.get("status") != "success":
+        why = "the last run failed; only a run that succeeded can be recorded for `datalad rerun`"
+    elif state.get("dirty") is not False:
+        why = "the last run started on uncommitted changes; commit them and run again"
+    elif state.get("commit") != head:
+        why = f"the last run was on commit {state.get('commit')}, not on HEAD ({head}); run again"
+    else:
+        return None
+    return Finding(CHECK, "not-repeatable", Severity.ERROR, why, Location(path=where))
+
+
+def rerun_command(record: Mapping[str, Any]) -> str:
+    """The command that repeats the run: the same notebooks and parameters, from the dataset's top."""
+    argv = ["dgbot", "run", "."]
+    for name, value in (record.get("parameters") or {}).items():
+        argv += ["-p", f"{name}={json.dumps(value, ensure_ascii=False)}"]
+    argv += [entry["notebook"] for entry in record.get("notebooks", ())]
+    return shlex.join(argv)
+
+
+def record_paths(record: Mapping[str, Any], report: str) -> tuple[list[str], list[str]]:
+    """Inputs (what the run could read: files whose content was there) and outputs of the record."""
+    inputs = [f["path"] for f in record.get("inputs", ()) if f.get("content_present", True)]
+    inputs += [entry["notebook"] for entry in record.get("notebooks", ())]
+    outputs = [report, *(f["path"] for f in record.get("outputs", ()))]
+    return sorted(set(inputs)), sorted(set(outputs))
+
+
+def record_run(
+    root: Path, settings: Settings, message: str | None = None, push: str | None = None
+) -> tuple[list[Result], list[Finding]]:
+    """Save the last run as a run record (annexed data per the plan), then push it when asked."""
+    with _datalad_quiet():
+        return _record(root, settings, message, push)
+
+
+@contextlib.contextmanager
+def _datalad_quiet() -> Iterator[None]:
+    """DataLad logs progress at INFO; its results come back as records, so keep its log to warnings."""
+    log = logging.getLogger("datalad")
+    level = log.level
+    log.setLevel(max(level, logging.WARNING))
+    try:
+        yield
+    finally:
+        log.setLevel(level)
+
+
+def _record(
+    root: Path, settings: Settings, message: str | None, push: str | None
+) -> tuple[list[Result], list[Finding]]:
+    from datalad.api import Dataset
+    from datalad.core.local.run import run_command
+
+    dataset = Dataset(str(root))
+    if not dataset.is_installed():
+        raise UsageError(f"{root} is not a DataLad dataset (create one with `datalad create`)")
+    report = settings.report_dir.strip("/")
+    record = load_provenance(root, settings)
+    refused = refusal(record, dataset.repo.get_hexsha(), f"{report}/{PROVENANCE}")
+    if refused is not None:
+        return [], [refused]
+    results: list[Result] = []
+    if ensure_annex_rules(root):
+        results += _collect(
+            dataset.save(path=[".gitattributes"], message="dgbot: git-annex rules from the plan", **_QUIET)
+        )
+    inputs, outputs = record_paths(record, report)
+    title = message or f"dgbot run of {len(record.get('notebooks', ()))} notebook(s)"
+    extra = {"dgbot_run_id": record.get("run_id"), "dgbot_provenance": f"{report}/{PROVENANCE}"}
+    ran = run_command(rerun_command(record), dataset=dataset, inputs=inputs, outputs=outputs, explicit=True,
+                      message=title, inject=True, extra_info=extra)  # fmt: skip
+    results += _collect(ran)
+    if push and not any(r.failed for r in results):
+        results += _collect(dataset.push(to=push, **_QUIET))
+    return results, [_finding(r) for r in results if r.failed]
+
+
+_QUIET = {"result_renderer": "disabled", "return_type": "generator", "on_failure": "ignore"}
+
+
+def _collect(records: Iterable[Mapping[str, Any]]) -> list[Result]:
+    return [as_result(r) for r in records]
+
+
+def _finding(result: Result) -> Finding:
+    message = f"datalad {result.action}: {result.status}" + (f": {result.message}" if result.message else "")
+    return Finding(CHECK, result.status, Severity.ERROR, message, Location(path=result.path))

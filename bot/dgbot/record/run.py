@@ -1,0 +1,177 @@
+"""`dgbot run`: execute the notebooks a plan marks for CI; executed copies and provenance in the report."""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from dgbot import __version__
+from dgbot.config import Settings
+from dgbot.dmp.plan import Plan
+from dgbot.errors import UsageError
+from dgbot.notebooks.execute import Progress, execute_notebooks
+from dgbot.notebooks.execution import CHECK, Execution, Job
+from dgbot.record import provenance
+from dgbot.records import Finding, Location, Severity
+from dgbot.snapshot import snapshot_worktree
+
+NOTEBOOKS = "notebooks"  # executed copies, under the report folder
+PROVENANCE = "provenance.json"
+
+
+@dataclass(frozen=True)
+class RunReport:
+    executions: tuple[Execution, ...]
+    findings: tuple[Finding, ...]  # notebooks that failed, or that the plan names but are missing
+    provenance: Path | None  # the provenance file written, None when nothing ran
+    record: Mapping[str, Any] | None
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+
+def select_notebooks(root: Path, plan: Plan, named: Sequence[str]) -> tuple[list[str], list[Finding]]:
+    """Notebooks to run, relative to `root`: those named (each must exist) or those the plan marks."""
+    if named:
+        for name in named:
+            if not _inside(root, name) or not (root / name).is_file():
+                raise UsageError(f"no notebook {name!r} in {root}")
+        return [PurePosixPath(n).as_posix() for n in named], []
+    chosen, missing = [], []
+    for index, name in enumerate(plan.reproducibility.notebooks):
+        if _inside(root, name) and (root / name).is_file():
+            chosen.append(name)
+            continue
+        where = Location(path=plan.source, json_path=f"$.reproducibility.notebooks[{index}]")
+        message = f"the plan marks the notebook {name!r} for CI, but the repository has no such file"
+        missing.append(Finding(CHECK, "missing", Severity.ERROR, message, where))
+    return chosen, missing
+
+
+def _inside(root: Path, name: str) -> bool:
+    relative = PurePosixPath(name)
+    if relative.is_absolute() or ".." in relative.parts or relative.suffix != ".ipynb":
+        return False
+    return (root / name).resolve().is_relative_to(root.resolve())
+
+
+def run_notebooks(
+    root: Path,
+    plan: Plan,
+    settings: Settings,
+    named: Sequence[str] = (),
+    parameters: Mapping[str, Any] | None = None,
+    progress: Progress | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> RunReport:
+    """Execute the notebooks and write their executed copies and the provenance record."""
+    names, findings = select_notebooks(root, plan, named)
+    if not names:
+        return RunReport((), tuple(findings), None, None)
+    report, options = settings.report_dir.strip("/"), settings.run
+    state = provenance.repository_state(root, report)
+    before = snapshot_worktree(root)
+    stamps = provenance.stamps(before)
+    summary = {
+        "run_id": str(uuid.uuid4()),
+        "provenance": f"{report}/{PROVENANCE}",
+        "commit": state["commit"],
+        "dirty": state["dirty"],
+        "plan_sha256": plan.sha256,
+        "dgbot_version": __version__,
+    }
+    jobs = _jobs(root, names, settings, dict(parameters or {}), summary)
+    started = _now()
+    executions = execute_notebooks(jobs, options.parallel, progress)
+    timing = {"started": started, "ended": _now()}
+    folders = [f.strip("/") for f in options.inputs]
+    inputs = [e for e in before.files if any(e.path.startswith(f"{f}/") for f in folders)]
+    changed = provenance.changed(stamps, snapshot_worktree(root), report)
+    ok = all(e.ok for e in executions) and not findings
+    record = {
+        "provenance_version": provenance.PROVENANCE_VERSION,
+        "run_id": summary["run_id"],
+        "dgbot_version": __version__,
+        "status": "success" if ok else "failure",
+        **timing,
+        "repository": state,
+        "plan": {"path": plan.source, "sha256": plan.sha256, "profile": plan.profile, "title": plan.title},
+        "settings": _settings(settings),
+        "parameters": dict(parameters or {}),
+        "environment": provenance.environment(environ),
+        "notebooks": [_notebook_entry(root, e) for e in executions],
+        "inputs": provenance.file_records(root, inputs),
+        "outputs": provenance.file_records(root, changed),
+    }
+    path = root / report / PROVENANCE
+    write_json(path, record)
+    failures = [f for e in executions if (f := e.finding()) is not None]
+    return RunReport(tuple(executions), tuple(findings + failures), path, record)
+
+
+def _jobs(
+    root: Path, names: list[str], settings: Settings, parameters: dict[str, Any], summary: dict[str, Any]
+) -> list[Job]:
+    options, report = settings.run, settings.report_dir.strip("/")
+    cwd = root if options.workdir == "repository" else None
+    return [
+        Job(
+            root / name,
+            root / report / NOTEBOOKS / name,
+            name,
+            options.kernel,
+            options.cell_timeout,
+            options.timeout,
+            cwd,
+            parameters,
+            summary,
+        )
+        for name in names
+    ]
+
+
+def _settings(settings: Settings) -> dict[str, Any]:
+    run = settings.run
+    return {
+        "kernel": run.kernel,
+        "cell_timeout": run.cell_timeout,
+        "timeout": run.timeout,
+        "parallel": run.parallel,
+        "workdir": run.workdir,
+        "inputs": list(run.inputs),
+    }
+
+
+def _notebook_entry(root: Path, execution: Execution) -> dict[str, Any]:
+    job = execution.job
+    output = job.output if job.output.is_file() else None
+    return {
+        **execution.to_dict(),
+        "source": {"path": job.name, "sha256": provenance.sha256_file(job.source)},
+        "executed": None
+        if output is None
+        else {
+            "path": output.relative_to(root).as_posix(),
+            "size": output.stat().st_size,
+            "sha256": provenance.sha256_file(output),
+        },
+    }
+
+
+def write_json(path: Path, data: Mapping[str, Any]) -> None:
+    """Write JSON through a temporary file, so a reader never sees half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.dgbot-tmp")
+    temporary.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
