@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from dgbot.checks import REGISTRY
-from dgbot.config import Settings
+from dgbot.checks import REGISTRY, CheckSkipped
 from dgbot.dmp import validate_file
+from dgbot.dmp.settings import load_settings
 from dgbot.records import Finding, Severity
 from dgbot.snapshot import snapshot_worktree
 
@@ -22,6 +22,11 @@ FAILS: dict[str, list[tuple[str, str]]] = {
     "access": [("secret-file", ".env"), ("identifying-columns", "input_data/participants.tsv")],
     "formats": [("undeclared-format", "output_data/figure.png")],
     "datacite": [("author-name", "datacite.yml"), ("reftype", "datacite.yml")],
+    "drift": [("missing", "workflows/00_index.ipynb"), ("outdated", "workflows/05_monitor_data.ipynb")],
+    "reproducibility": [
+        ("changed-output", "output_data/responses.csv"),
+        ("missing-output", "output_data/summary.csv"),
+    ],
 }
 
 
@@ -29,7 +34,12 @@ def findings(folder: Path, check: str) -> list[Finding]:
     validation = validate_file(folder / "dmp.json", "dmp.json")
     assert validation.valid, [f.message for f in validation.findings]
     assert validation.plan is not None
-    return list(REGISTRY[check].run(validation.plan, snapshot_worktree(folder), Settings()))
+    settings, problems = load_settings(folder)
+    assert problems == ()
+    try:
+        return list(REGISTRY[check].run(validation.plan, snapshot_worktree(folder), settings))
+    except CheckSkipped:  # nothing to judge in this example (no run, no outputs to reproduce)
+        return []
 
 
 def test_every_check_has_examples() -> None:

@@ -134,3 +134,11 @@ def test_the_command_gates_on_the_verdict(tmp_path: Path, capsys: pytest.Capture
     assert json.loads((tmp_path / "reports" / "verdict.json").read_text())["status"] == "failure"
     assert main(["ci", str(tmp_path / "nowhere")]) == 2
     assert main(["ci", str(good), "--publish"]) == 2  # no forge to publish to outside CI
+
+
+def test_run_settings_come_from_the_settings_file() -> None:
+    from dgbot.config import Settings
+
+    run = Settings.from_mapping({"run": {"workdir": "repository", "parallel": 1, "cell_timeout": 5}}).run
+    assert (run.workdir, run.parallel, run.cell_timeout) == ("repository", 1, 5.0)
+    assert Settings.from_mapping({}).run.workdir == "notebook"

@@ -28,6 +28,10 @@ class Check:
 REGISTRY: dict[str, Check] = {}
 
 
+class CheckSkipped(Exception):
+    """Raised by a check that has nothing to judge here; its result is `skipped` with the reason."""
+
+
 def check(
     id: str, title: str, severity: Severity, description: str
 ) -> Callable[[CheckFunction], CheckFunction]:
@@ -63,6 +67,8 @@ def run_check(item: Check, plan: Plan, snapshot: Snapshot, settings: Settings) -
         )
     try:
         found = list(item.run(plan, snapshot, settings))
+    except CheckSkipped as skip:
+        return CheckResult(item.id, item.title, skipped=str(skip), description=item.description)
     except Exception as exc:  # a broken check must not hide the others' verdicts
         return CheckResult(
             item.id, item.title, crashed=f"{type(exc).__name__}: {exc}", description=item.description

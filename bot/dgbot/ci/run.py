@@ -158,8 +158,10 @@ def run_ci(
     env = dict(environ)
     if runner.visibility and not env.get("DGBOT_REPOSITORY_VISIBILITY"):
         env["DGBOT_REPOSITORY_VISIBILITY"] = runner.visibility
+    if request.report_dir is not None:  # the reproducibility check reads the run's record there
+        env["DGBOT_REPORT_DIR"] = str(request.report_dir.resolve())
     settings, _ = load_settings(request.root, env)
-    report_dir = request.report_dir or request.root / settings.report_dir
+    report_dir = request.root / settings.report_dir
     executed = _execute(request, report_dir, env, executor)
     run = govern(request.root, None, env, _skipped_checks(request.stages))
     verdict = run.verdict if "check" in request.stages else _plan_only(run.verdict)

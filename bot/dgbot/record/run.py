@@ -17,7 +17,7 @@ from dgbot.dmp.plan import Plan
 from dgbot.errors import UsageError
 from dgbot.notebooks.execute import Progress, execute_notebooks
 from dgbot.notebooks.execution import CHECK, Execution, Job
-from dgbot.record import provenance
+from dgbot.record import provenance, reproduce
 from dgbot.records import Finding, Location, Severity
 from dgbot.snapshot import snapshot_worktree
 
@@ -79,6 +79,8 @@ def run_notebooks(
     state = provenance.repository_state(root, report)
     before = snapshot_worktree(root)
     stamps = provenance.stamps(before)
+    patterns = plan.reproducibility.outputs
+    recorded = {e.path: reproduce.digest(root, e) for e in reproduce.declared(before, patterns)}
     summary = {
         "run_id": str(uuid.uuid4()),
         "provenance": f"{report}/{PROVENANCE}",
@@ -93,7 +95,8 @@ def run_notebooks(
     timing = {"started": started, "ended": _now()}
     folders = [f.strip("/") for f in options.inputs]
     inputs = [e for e in before.files if any(e.path.startswith(f"{f}/") for f in folders)]
-    changed = provenance.changed(stamps, snapshot_worktree(root), report)
+    after = snapshot_worktree(root)
+    changed = provenance.changed(stamps, after, report)
     ok = all(e.ok for e in executions) and not findings
     record = {
         "provenance_version": provenance.PROVENANCE_VERSION,
@@ -110,6 +113,8 @@ def run_notebooks(
         "inputs": provenance.file_records(root, inputs),
         "outputs": provenance.file_records(root, changed),
     }
+    if patterns:
+        record["reproducibility"] = reproduce.reproducibility(root, recorded, after, patterns)
     path = root / report / PROVENANCE
     write_json(path, record)
     failures = [f for e in executions if (f := e.finding()) is not None]

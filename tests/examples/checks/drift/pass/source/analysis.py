@@ -1,0 +1,3 @@
+"""Summarise the stimuli (example code of a dgbot test repository)."""
+
+print("analysis")
