@@ -72,11 +72,12 @@ def _skipped_checks(stages: frozenset[str]) -> dict[str, str]:
     return skip
 
 
-def _plan_only(verdict: Verdict) -> Verdict:
-    """The verdict of the validate stage alone: the other checks marked as not selected."""
+def _without_check_stage(verdict: Verdict, stages: frozenset[str]) -> Verdict:
+    """Without the check stage: the plan's checks and those of the selected stages, the rest marked."""
+    kept = {*_PLAN_CHECKS, *(c for stage in stages for c in STAGE_CHECKS.get(stage, ()))}
     checks = tuple(
         c
-        if c.id in _PLAN_CHECKS or c.skipped
+        if c.id in kept or c.skipped
         else CheckResult(c.id, c.title, skipped="the check stage was not selected", description=c.description)
         for c in verdict.checks
     )
@@ -164,7 +165,7 @@ def run_ci(
     report_dir = request.root / settings.report_dir
     executed = _execute(request, report_dir, env, executor)
     run = govern(request.root, None, env, _skipped_checks(request.stages))
-    verdict = run.verdict if "check" in request.stages else _plan_only(run.verdict)
+    verdict = run.verdict if "check" in request.stages else _without_check_stage(run.verdict, request.stages)
     if executed is not None and run.validation is not None:
         executed = located(executed, run.validation)
     verdict = replace(_with_stage(verdict, executed), commit=runner.sha or verdict.commit)
