@@ -47,7 +47,7 @@ class Settings:
     dmp: str | None = None  # plan path relative to the repository; None: dmp.json/yaml/yml
     notebook_folder: str = "workflows"
     on_edit: str = "write_beside"  # what to do with a generated notebook the researcher edited
-    experiment: str = "source/main.ipynb"  # the notebook or script the workflow notebooks run
+    experiment: str = "source/main.ipynb"  # the notebook the workflow notebooks run
     sibling: str | None = None  # DataLad sibling the saving-records notebook pushes to
     experiment_parameters: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     checks: Mapping[str, CheckSettings] = field(default_factory=lambda: MappingProxyType({}))

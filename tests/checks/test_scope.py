@@ -30,3 +30,7 @@ def test_folders_are_every_parent_of_every_file(paths: list[str]) -> None:
     snapshot = Snapshot(Path("."), None, files, reader=lambda _: None)
     expected = {"/".join(p.split("/")[:depth]) for p in paths for depth in range(1, p.count("/") + 1)}
     assert snapshot.folders == expected
+
+
+def test_a_class_is_no_literal_the_name_must_hold() -> None:
+    assert Globs(["[?]"]).match("?") and Globs(["a[*]b"]).match("a*b") and not Globs(["[?]"]).match("x")

@@ -30,6 +30,7 @@ from notebooks.generate_helpers import (
     parameter_set,
     research_copy,
 )
+from record.crate_validation import prime_cache, validate
 
 pytestmark = pytest.mark.slow
 CASES = [*(p.name for p in PLANS), "research-repo", "hostile"]
@@ -46,7 +47,8 @@ def _git(cwd: Path, *command: str) -> str:
 def _prepare(case: str, root: Path) -> Path:
     """A DataLad dataset of the research repository governed by the case's plan, notebooks generated."""
     if case == "research-repo":
-        repo = research_copy(root / "repo", settings="notebooks:\n  sibling: gin\n")
+        settings = "notebooks:\n  sibling: gin\nrun:\n  workdir: repository\n"
+        repo = research_copy(root / "repo", settings=settings)
     elif case == "hostile":
         repo = research_copy(root / "repo")
         (repo / "dmp.json").write_text(json.dumps(hostile_plan(), ensure_ascii=False), encoding="utf-8")
@@ -103,7 +105,20 @@ def _run_case(case: str, root: Path) -> dict[str, Any]:
             results[notebook.name] = {"error": f"{type(exc).__name__}: {exc}"}
             break
         results[notebook.name] = outputs(read(executed.read_text()))
-    return {"repo": str(repo), "notebooks": results}
+    found: dict[str, Any] = {"repo": str(repo), "notebooks": results}
+    if case == "research-repo" and "error" not in results.get("06_check_reproducibility.ipynb", {"error": 1}):
+        found.update(_validate_and_rerun(repo, root, results))
+    return found
+
+
+def _validate_and_rerun(repo: Path, root: Path, results: dict[str, Any]) -> dict[str, Any]:
+    """roc-validator on the crate the packaging notebook wrote; what `datalad rerun` would repeat."""
+    # Process Run Crate 0.5 builds on RO-Crate 1.1 and inherits its check that the metadata file
+    # conforms to 1.1; ours is 1.3 (tests/record validates `dgbot package`'s crate against 1.3).
+    crate = validate(repo, "process-run-crate-0.5", prime_cache(root), skip=("ro-crate-1.1_5.3",))
+    recorded = last_json(results["03_save_records.ipynb"]["save"])["commit"]
+    report = _git(repo, "datalad", "-l", "error", "-f", "json", "rerun", "--report", recorded)
+    return {"crate_issues": crate, "rerun": [json.loads(line) for line in report.splitlines() if line]}
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +134,9 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, dict[st
             patch.setenv(f"GIT_{role}_EMAIL", "notebooks@example.org")
         roots = {case: tmp_path_factory.mktemp(case.replace(".", "-")) for case in CASES}
         with ProcessPoolExecutor(max_workers=4) as pool:
-            futures = {case: pool.submit(_run_case, case, roots[case]) for case in CASES}
+            # The longest case (it also repeats the record with `datalad rerun`) starts first.
+            order = sorted(CASES, key=lambda case: case != "research-repo")
+            futures = {case: pool.submit(_run_case, case, roots[case]) for case in order}
             done = {case: future.result() for case, future in futures.items()}
         yield {case: {**done[case], "root": roots[case]} for case in CASES}
 
@@ -141,7 +158,7 @@ def test_every_generated_notebook_executes(runs: dict[str, dict[str, Any]], case
 
 def test_gpu_section_records_that_there_is_no_gpu(runs: dict[str, dict[str, Any]]) -> None:
     gpu = _cell(runs, "basic.json", "01_prepare_environment.ipynb", "gpu")
-    assert gpu["present"] is False and "nvidia-smi not found" in gpu["reason"]
+    assert gpu["present"] is False and gpu["reason"] == "no GPU: nvidia-smi is not installed"
     assert gpu["needed"] == {"count": 2, "min_memory": 24 * 1024**3, "cuda": "12.2"}  # despite -p strict True
     assert _cell(runs, "basic.json", "01_prepare_environment.ipynb", "result") == {"problems": []}
     assert "gpu" not in runs["jst.yaml"]["notebooks"]["01_prepare_environment.ipynb"]
@@ -149,10 +166,36 @@ def test_gpu_section_records_that_there_is_no_gpu(runs: dict[str, dict[str, Any]
     assert amed == {"problems": ["the plan uses Docker but there is no Dockerfile and no image"]}
 
 
+def test_the_experiment_runs_with_provenance_on_a_commit(runs: dict[str, dict[str, Any]]) -> None:
+    state = _cell(runs, "research-repo", "02_run_experiment.ipynb", "state")
+    ran = _cell(runs, "research-repo", "02_run_experiment.ipynb", "single")
+    assert ran["status"] == "success" and ran["executed"] == [".dgbot/report/notebooks/source/main.ipynb"]
+    assert ran["outputs"] == ["output_data/metrics.csv", "output_data/model.json"]
+    repo = Path(runs["research-repo"]["repo"])
+    saved = _cell(runs, "research-repo", "03_save_records.ipynb", "save")["commit"]
+    assert _git(repo, "git", "rev-parse", f"{saved}~1").strip() == state["commit"]  # the run's own commit
+
+
+def test_the_record_is_one_datalad_rerun_repeats(runs: dict[str, dict[str, Any]]) -> None:
+    (rerun,) = runs["research-repo"]["rerun"]
+    assert (rerun["status"], rerun["rerun_action"]) == ("ok", "run")
+    info = rerun["run_info"]
+    assert info["cmd"] == "dgbot run . source/main.ipynb"  # what `dgbot record` writes
+    assert {"source/main.ipynb", "input_data/data/train.csv"} <= set(info["inputs"])
+    assert info["outputs"] == [".dgbot/report", "output_data/metrics.csv", "output_data/model.json"]
+    assert info["dgbot_provenance"] == ".dgbot/report/provenance.json"
+
+
 def test_records_are_saved_to_annex_and_git_and_pushed(runs: dict[str, dict[str, Any]]) -> None:
     repo = Path(runs["research-repo"]["repo"])
     saved = _cell(runs, "research-repo", "03_save_records.ipynb", "save")
-    assert saved["data_folders"] == ["input_data", "output_data"]
+    assert saved["sibling"] == "gin" and saved["results"].get("run:ok") == 1
+    assert _cell(runs, "research-repo", "03_save_records.ipynb", "annexed") == {
+        "input_data": 4,
+        "output_data": 2,
+    }
+    pushed = _cell(runs, "research-repo", "03_save_records.ipynb", "push")
+    assert pushed["up_to_date"] is True and pushed["commit"] == saved["commit"]
     annexed = _git(repo, "git", "annex", "find", "--include=*").split()
     assert "input_data/data/train.csv" in annexed and "output_data/metrics.csv" in annexed
     assert not any(
@@ -160,19 +203,24 @@ def test_records_are_saved_to_annex_and_git_and_pushed(runs: dict[str, dict[str,
     )
     assert "source/train.py" in _git(repo, "git", "ls-files").split()
     gin = runs["research-repo"]["root"] / "gin.git"
-    assert _git(gin, "git", "rev-parse", "HEAD").strip() == saved["commit"]
+    assert _git(gin, "git", "rev-parse", pushed["branch"]).strip() == saved["commit"]
     where = _git(repo, "git", "annex", "whereis", "input_data/data/train.csv")
     assert "[gin]" in where
 
 
-def test_packaging_writes_an_ro_crate(runs: dict[str, dict[str, Any]]) -> None:
-    from rocrate.rocrate import ROCrate
-
+def test_packaging_writes_a_valid_process_run_crate(runs: dict[str, dict[str, Any]]) -> None:
     repo = Path(runs["research-repo"]["repo"])
-    crate = ROCrate(str(repo))
-    assert crate.name == "Temperature drift of low-cost gas sensors"
-    assert {"input_data/", "output_data/", "source/"} <= {e.id for e in crate.data_entities}
-    assert crate.get("input_data/data/train.csv")["contentSize"] > 0
+    assert _cell(runs, "research-repo", "04_package_results.ipynb", "read") == {
+        "name": "Temperature drift of low-cost gas sensors",
+        "profiles": ["https://w3id.org/ro/wfrun/process/0.5"],
+        "runs": 1,
+    }
+    graph = {e["@id"]: e for e in json.loads((repo / "ro-crate-metadata.json").read_text())["@graph"]}
+    (action,) = [e for e in graph.values() if e["@type"] == "CreateAction"]
+    assert action["instrument"] == {"@id": "source/main.ipynb"}
+    key = _git(repo, "git", "annex", "lookupkey", "input_data/data/train.csv").strip()
+    assert graph["input_data/data/train.csv"]["identifier"] == key  # annexed: described by its key
+    assert runs["research-repo"]["crate_issues"] == []  # roc-validator, profile process-run-crate-0.5
 
 
 def test_monitoring_reports_what_the_plan_is_missing(runs: dict[str, dict[str, Any]]) -> None:
@@ -182,11 +230,16 @@ def test_monitoring_reports_what_the_plan_is_missing(runs: dict[str, dict[str, A
     assert any("input_data/sequencing" in finding for finding in amed["findings"])
 
 
-def test_reproducibility_rerun_reproduces_the_outputs(runs: dict[str, dict[str, Any]]) -> None:
+def test_reproducibility_rerun_is_judged_by_the_check(runs: dict[str, dict[str, Any]]) -> None:
+    before = _cell(runs, "research-repo", "06_check_reproducibility.ipynb", "before")
+    assert sorted(before) == ["output_data/metrics.csv", "output_data/model.json"]
     comparison = _cell(runs, "research-repo", "06_check_reproducibility.ipynb", "compare")
-    assert comparison["ok"] is True
-    assert comparison["reproduced"] == ["output_data/metrics.csv", "output_data/model.json"]
+    assert comparison == {"status": "success", "findings": []}
     repo = Path(runs["research-repo"]["repo"])
+    provenance = json.loads((repo / ".dgbot" / "report" / "provenance.json").read_text())
+    outputs = provenance["reproducibility"]["outputs"]  # the block the check read
+    assert [(o["path"], o["recorded"]) for o in outputs] == [(path, before[path]) for path in sorted(before)]
+    assert all(o["recorded"] == o["rerun"] for o in outputs)
     assert _git(repo, "git", "annex", "fsck", "-q", "output_data") == ""  # no annex object rewritten
 
 

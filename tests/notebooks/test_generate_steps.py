@@ -1,46 +1,36 @@
-"""The library the generated notebooks call: paths, GPU detection, output comparison."""
+"""The step library the generated notebooks call: paths, GPU detection, and its use of the record layer."""
 
 from __future__ import annotations
 
-import os
+import json
+import shutil
 from pathlib import Path
 
 import pytest
 
 from dgbot.errors import UsageError
-from dgbot.notebooks.steps import inside, repository
-from dgbot.notebooks.steps.environment import gpu_report, requirement_names
-from dgbot.notebooks.steps.experiment import compare_outputs, fingerprint
-
-HEADER = """+-----------------------------------------------------------------------------+
-| NVIDIA-SMI 535.104.05   Driver Version: 535.104.05   CUDA Version: 12.2     |
-+-----------------------------------------------------------------------------+
-"""
+from dgbot.steps import inside, repository
+from dgbot.steps.environment import gpu_report, requirement_names
+from dgbot.steps.experiment import judge_reproducibility, recorded_outputs, run_experiment, save_state
+from notebooks.generate_helpers import RESEARCH_REPO
+from record.test_gpu import BANNER, DRIVER_ERROR, ONE, stand_in
 
 
-def _fake_nvidia_smi(folder: Path, monkeypatch: pytest.MonkeyPatch, csv: str, code: int = 0) -> None:
-    """A stand-in nvidia-smi on PATH that answers like the real one (query CSV, or the header)."""
-    (folder / "header.txt").write_text(HEADER)
-    (folder / "query.txt").write_text(csv)
-    script = folder / "nvidia-smi"
-    script.write_text(
-        "#!/bin/sh\n"
-        f'if [ -n "$1" ]; then cat "{folder}/query.txt"; exit {code}; fi\n'
-        f'cat "{folder}/header.txt"\n'
-    )
-    script.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+def _fake_nvidia_smi(folder: Path, monkeypatch: pytest.MonkeyPatch, query: str, code: int = 0) -> None:
+    """The record layer's stand-in nvidia-smi, first on PATH."""
+    banner = BANNER.format(driver="535.104.05", cuda="12.2")
+    monkeypatch.setenv("PATH", stand_in(folder, query, banner, code)["PATH"])
 
 
 def test_no_gpu_is_recorded_not_raised(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))  # no nvidia-smi anywhere
     record = gpu_report({"count": 1, "cuda": "12.1"})
     assert record["present"] is False and record["problems"] == []
-    assert record["reason"] == "nvidia-smi not found: no NVIDIA GPU on this machine"
+    assert record["reason"] == "no GPU: nvidia-smi is not installed"
 
 
 def test_gpus_are_compared_with_the_plan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    _fake_nvidia_smi(tmp_path, monkeypatch, "NVIDIA A100-SXM4-40GB, 40960, 535.104.05\n")
+    _fake_nvidia_smi(tmp_path, monkeypatch, ONE)
     record = gpu_report({"count": 2, "min_memory": 48 * 1024**3, "cuda": "12.4"})
     assert record["present"] is True and record["cuda"] == "12.2"
     assert record["gpus"] == [
@@ -55,7 +45,7 @@ def test_gpus_are_compared_with_the_plan(tmp_path: Path, monkeypatch: pytest.Mon
 
 
 def test_a_failing_nvidia_smi_is_a_recorded_reason(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    _fake_nvidia_smi(tmp_path, monkeypatch, "NVIDIA-SMI has failed because it couldn't communicate\n", code=9)
+    _fake_nvidia_smi(tmp_path, monkeypatch, DRIVER_ERROR, code=9)
     record = gpu_report(None)
     assert record["present"] is False and "couldn't communicate" in record["reason"]
 
@@ -75,22 +65,65 @@ def test_the_repository_is_found_from_the_notebook_folder(tmp_path: Path) -> Non
         repository(start=Path("/"))
 
 
-def test_outputs_are_compared_byte_for_byte(tmp_path: Path) -> None:
-    (tmp_path / "output_data").mkdir()
-    (tmp_path / "output_data" / "a.csv").write_text("1\n")
-    (tmp_path / "output_data" / "b.csv").write_text("2\n")
-    before = fingerprint(tmp_path, ["output_data/*.csv"])
-    (tmp_path / "output_data" / "b.csv").write_text("3\n")
-    (tmp_path / "output_data" / "c.csv").write_text("4\n")
-    result = compare_outputs(before, fingerprint(tmp_path, ["output_data/*.csv"]))
-    assert result == {
-        "reproduced": ["output_data/a.csv"],
-        "changed": ["output_data/b.csv"],
-        "missing": [],
-        "new": ["output_data/c.csv"],
-        "ok": False,
-    }
-    assert compare_outputs({}, {})["ok"] is False  # nothing to compare proves nothing
+def _plan_only(target: Path) -> Path:
+    """A folder with the research repository's plan, settings and outputs (no DataLad, no notebooks)."""
+    for name in ("dmp.json", ".dgbot.yml"):
+        shutil.copy(RESEARCH_REPO / name, target / name)
+    shutil.copytree(RESEARCH_REPO / "output_data", target / "output_data")
+    return target
+
+
+def _provenance(repo: Path, outputs: list[dict[str, str | None]], status: str = "success") -> None:
+    report = repo / ".dgbot" / "report"
+    report.mkdir(parents=True)
+    block = {"patterns": ["output_data/*.csv", "output_data/*.json"], "outputs": outputs}
+    (report / "provenance.json").write_text(json.dumps({"status": status, "reproducibility": block}))
+
+
+def test_reproducibility_is_judged_by_the_reproducibility_check(tmp_path: Path) -> None:
+    repo = _plan_only(tmp_path)
+    recorded = recorded_outputs(repo)  # the plan's patterns, digested as the run digests them
+    assert sorted(recorded) == ["output_data/metrics.csv", "output_data/model.json"]
+    same = [{"path": path, "recorded": d, "rerun": d} for path, d in recorded.items()]
+    _provenance(repo, same)
+    assert judge_reproducibility(repo, strict=True) == {"status": "success", "findings": []}
+
+
+def test_a_changed_output_fails_and_stops_a_strict_notebook(tmp_path: Path) -> None:
+    repo = _plan_only(tmp_path)
+    _provenance(repo, [{"path": "output_data/model.json", "recorded": "a" * 64, "rerun": "b" * 64}])
+    verdict = judge_reproducibility(repo, strict=False)
+    assert verdict["status"] == "failure"
+    assert verdict["findings"] == [
+        "error: output_data/model.json: output_data/model.json came out different "
+        "(recorded aaaaaaaaaaaa…, re-run bbbbbbbbbbbb…)"
+    ]
+    with pytest.raises(RuntimeError, match=r"outputs not reproduced: error: output_data/model\.json"):
+        judge_reproducibility(repo, strict=True)
+
+
+def test_no_run_is_not_a_reproduced_run(tmp_path: Path) -> None:
+    repo = _plan_only(tmp_path)
+    assert judge_reproducibility(repo, strict=False)["status"] == "skipped"
+    with pytest.raises(RuntimeError, match="outputs not reproduced"):
+        judge_reproducibility(repo, strict=True)
+
+
+def test_the_experiment_must_be_a_notebook_of_the_repository(tmp_path: Path) -> None:
+    repo = _plan_only(tmp_path)
+    (repo / "source").mkdir()
+    (repo / "source" / "train.py").write_text("print('hi')\n")
+    for experiment in ("source/train.py", "source/missing.ipynb"):
+        with pytest.raises(UsageError, match="is not a notebook in the repository"):
+            run_experiment(repo, experiment, {})
+    with pytest.raises(UsageError, match="leaves the repository"):
+        run_experiment(repo, "../elsewhere.ipynb", {})
+
+
+def test_saving_the_state_needs_a_datalad_dataset(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="is not a DataLad dataset"):
+        save_state(_plan_only(tmp_path))
+    assert not (tmp_path / ".gitattributes").exists()  # nothing written before the refusal
 
 
 def test_requirement_names(tmp_path: Path) -> None:

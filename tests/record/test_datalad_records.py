@@ -12,7 +12,7 @@ import pytest
 from dgbot.cli import main
 from dgbot.record.annex_rules import BEGIN, END, ensure_annex_rules
 from dgbot.record.console import terminal_progress
-from dgbot.record.datalad import _QUIET, as_result, refusal, rerun_command
+from dgbot.record.datalad import QUIET, as_result, refusal, rerun_command
 from record.conftest import run
 
 PLAN = {
@@ -96,7 +96,7 @@ def test_a_real_datalad_failure_arrives_as_a_result_record(tmp_path: Path, git_e
     from datalad.api import Dataset
 
     run(tmp_path, "datalad", "-l", "error", "create", "ds")
-    results = [as_result(r) for r in Dataset(str(tmp_path / "ds")).push(to="nowhere", **_QUIET)]
+    results = [as_result(r) for r in Dataset(str(tmp_path / "ds")).push(to="nowhere", **QUIET)]
     failed = [r for r in results if r.failed]
     assert [(r.action, r.status) for r in failed] == [("publish", "error")], results
     assert failed[0].message == "Unknown push target 'nowhere'. No targets configured in dataset."

@@ -106,7 +106,9 @@ class Globs:
                 prefixes.append(pattern[:-1])
             else:
                 rest.append(fnmatch.translate(pattern))
-                literals.append(re.escape(max(_WILD.split(pattern), key=len)))
+                # a class like [?] holds no literal the name must contain: no prefilter then
+                literal = "" if "[" in pattern else max(_WILD.split(pattern), key=len)
+                literals.append(re.escape(literal))
         self.suffixes, self.prefixes = tuple(suffixes), tuple(prefixes)
         self.rest = re.compile("|".join(rest)).match if rest else None
         self.hint = re.compile("|".join(literals)).search

@@ -9,8 +9,6 @@ from typing import Any
 from dgbot.config import Settings
 from dgbot.dmp.plan import Dataset, Plan
 
-DEFAULT_OUTPUTS = ("output_data/**/*",)  # what a re-run must reproduce when the plan names nothing
-
 
 def _dataset(dataset: Dataset) -> dict[str, Any]:
     return {
@@ -59,7 +57,6 @@ VALUES: Mapping[str, Value] = MappingProxyType(
         "datasets": lambda plan, _: [_dataset(d) for d in plan.datasets],
         "size_limit": lambda plan, _: plan.size_limit,
         "size_limit_label": lambda plan, _: plan.size_limit_label,
-        "reproducibility_outputs": lambda plan, _: list(plan.reproducibility.outputs or DEFAULT_OUTPUTS),
     }
 )
 

@@ -97,12 +97,12 @@ def record_run(
     root: Path, settings: Settings, message: str | None = None, push: str | None = None
 ) -> tuple[list[Result], list[Finding]]:
     """Save the last run as a run record (annexed data per the plan), then push it when asked."""
-    with _datalad_quiet():
+    with datalad_quiet():
         return _record(root, settings, message, push)
 
 
 @contextlib.contextmanager
-def _datalad_quiet() -> Iterator[None]:
+def datalad_quiet() -> Iterator[None]:
     """DataLad logs progress at INFO; its results come back as records, so keep its log to warnings."""
     log = logging.getLogger("datalad")
     level = log.level
@@ -130,7 +130,7 @@ def _record(
     results: list[Result] = []
     if ensure_annex_rules(root):
         results += _collect(
-            dataset.save(path=[".gitattributes"], message="dgbot: git-annex rules from the plan", **_QUIET)
+            dataset.save(path=[".gitattributes"], message="dgbot: git-annex rules from the plan", **QUIET)
         )
     inputs, outputs = record_paths(record, report)
     title = message or f"dgbot run of {len(record.get('notebooks', ()))} notebook(s)"
@@ -139,11 +139,11 @@ def _record(
                       message=title, inject=True, extra_info=extra)  # fmt: skip
     results += _collect(ran)
     if push and not any(r.failed for r in results):
-        results += _collect(dataset.push(to=push, **_QUIET))
+        results += _collect(dataset.push(to=push, **QUIET))
     return results, [_finding(r) for r in results if r.failed]
 
 
-_QUIET = {"result_renderer": "disabled", "return_type": "generator", "on_failure": "ignore"}
+QUIET = {"result_renderer": "disabled", "return_type": "generator", "on_failure": "ignore"}
 
 
 def _collect(records: Iterable[Mapping[str, Any]]) -> list[Result]:

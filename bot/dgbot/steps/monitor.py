@@ -6,26 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from dgbot.config import Settings
-from dgbot.dmp import find_plan, validate_file
-from dgbot.dmp.plan import Plan
-from dgbot.dmp.settings import load_settings
-from dgbot.errors import PlanError, UsageError
-
-
-def load_plan(repo: Path) -> tuple[Plan, Settings]:
-    """The repository's current plan and settings; an invalid plan stops the notebook with its errors."""
-    settings, problems = load_settings(repo)
-    if problems:
-        raise UsageError("; ".join(f"{p.location}: {p.message}" for p in problems))
-    path, missing = find_plan(repo, settings.dmp)
-    if path is None:
-        raise UsageError(missing.message if missing else "no plan found")
-    validation = validate_file(path, path.relative_to(repo).as_posix())
-    if not validation.valid or validation.plan is None:
-        errors = [f"{f.location}: {f.message}" for f in validation.findings if f.severity == "error"]
-        raise PlanError("the plan is not valid: " + "; ".join(errors), path=validation.path)
-    return validation.plan, settings
+from dgbot.steps import load_plan
 
 
 def monitor(repo: Path, checks: Iterable[str]) -> dict[str, Any]:

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import importlib.metadata
+import os
 import platform
 import re
 import shutil
-import subprocess
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from dgbot.record.gpu import gpu_inventory
+
 BINDER_FILES = ("binder/requirements.txt", "binder/apt.txt", "binder/postBuild", "requirements.txt")
-GPU_QUERY = "--query-gpu=name,memory.total,driver_version"
 MIB = 1024**2
 
 
@@ -52,38 +53,12 @@ def binder_report(repo: Path) -> dict[str, Any]:
     return {"files": present, "problems": problems}
 
 
-def _query(nvidia_smi: str) -> tuple[list[dict[str, Any]], str | None]:
-    listed = subprocess.run(
-        [nvidia_smi, GPU_QUERY, "--format=csv,noheader,nounits"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    if listed.returncode != 0:
-        return [], (listed.stderr or listed.stdout).strip() or f"nvidia-smi exited {listed.returncode}"
-    gpus = []
-    for line in listed.stdout.splitlines():
-        parts = [part.strip() for part in line.split(",")]
-        if len(parts) == 3 and parts[1].isdigit():
-            gpus.append({"name": parts[0], "memory": int(parts[1]) * MIB, "driver": parts[2]})
-    return gpus, None
-
-
-def _cuda(nvidia_smi: str) -> str | None:
-    header = subprocess.run([nvidia_smi], capture_output=True, text=True, timeout=60, check=False).stdout
-    marker = "CUDA Version:"
-    if marker not in header:
-        return None
-    return header.split(marker, 1)[1].split()[0].strip("|")
-
-
 def _problems(gpus: list[dict[str, Any]], cuda: str | None, needed: Mapping[str, Any]) -> list[str]:
     problems = []
     if len(gpus) < int(needed.get("count") or 1):
         problems.append(f"the plan needs {needed.get('count') or 1} GPU(s); {len(gpus)} found")
     memory = needed.get("min_memory")
-    if memory and any(gpu["memory"] < memory for gpu in gpus):
+    if memory and any(gpu["memory"] is not None and gpu["memory"] < memory for gpu in gpus):
         problems.append(f"a GPU has less memory than the {memory // MIB} MiB the plan needs")
     wanted = needed.get("cuda")
     if wanted and cuda and _version(cuda) < _version(str(wanted)):
@@ -96,24 +71,20 @@ def _version(text: str) -> tuple[int, ...]:
 
 
 def gpu_report(needed: Mapping[str, Any] | None) -> dict[str, Any]:
-    """GPUs seen by nvidia-smi with driver and CUDA versions, or a recorded "no GPU" (never a crash)."""
-    nvidia_smi = shutil.which("nvidia-smi")
-    if nvidia_smi is None:
-        return {
-            "present": False,
-            "reason": "nvidia-smi not found: no NVIDIA GPU on this machine",
-            "needed": dict(needed or {}),
-            "gpus": [],
-            "problems": [],
-        }
-    gpus, error = _query(nvidia_smi)
-    cuda = _cuda(nvidia_smi) if gpus else None
-    record: dict[str, Any] = {"present": bool(gpus), "gpus": gpus, "cuda": cuda, "needed": dict(needed or {})}
-    if error or not gpus:
-        record["reason"] = error or "nvidia-smi lists no GPU"
-        record["problems"] = []
-        return record
-    record["problems"] = _problems(gpus, cuda, needed or {})
+    """The GPU inventory dgbot records in provenance, compared with what the plan needs."""
+    inventory = gpu_inventory(os.environ)
+    gpus = [
+        {"name": d["name"], "memory": d["memory_bytes"], "driver": d["driver"]} for d in inventory["devices"]
+    ]
+    record: dict[str, Any] = {
+        "present": inventory["available"],
+        "gpus": gpus,
+        "cuda": inventory.get("cuda"),
+        "needed": dict(needed or {}),
+        "problems": _problems(gpus, inventory.get("cuda"), needed or {}) if inventory["available"] else [],
+    }
+    if not inventory["available"]:
+        record["reason"] = inventory["reason"]
     return record
 
 
