@@ -9,10 +9,7 @@ and run once per module, two at a time.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
-from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -31,6 +28,7 @@ from notebooks.generate_helpers import (
     research_copy,
 )
 from record.crate_validation import prime_cache, validate
+from snapshot.conftest import git_env  # noqa: F401  (a fixture: the isolated git environment)
 
 pytestmark = pytest.mark.slow
 CASES = [*(p.name for p in PLANS), "research-repo", "hostile"]
@@ -122,23 +120,15 @@ def _validate_and_rerun(repo: Path, root: Path, results: dict[str, Any]) -> dict
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, dict[str, Any]]]:
-    home = tmp_path_factory.mktemp("execute-home")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
-        patch.setenv("HOME", str(home))
-        patch.setenv("GIT_CONFIG_GLOBAL", str(home / ".gitconfig"))
-        patch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-        for role in ("AUTHOR", "COMMITTER"):
-            patch.setenv(f"GIT_{role}_NAME", "Notebook Test")
-            patch.setenv(f"GIT_{role}_EMAIL", "notebooks@example.org")
-        roots = {case: tmp_path_factory.mktemp(case.replace(".", "-")) for case in CASES}
-        with ProcessPoolExecutor(max_workers=4) as pool:
-            # The longest case (it also repeats the record with `datalad rerun`) starts first.
-            order = sorted(CASES, key=lambda case: case != "research-repo")
-            futures = {case: pool.submit(_run_case, case, roots[case]) for case in order}
-            done = {case: future.result() for case, future in futures.items()}
-        yield {case: {**done[case], "root": roots[case]} for case in CASES}
+def runs(tmp_path_factory: pytest.TempPathFactory, git_env: None) -> dict[str, dict[str, Any]]:  # noqa: F811
+    """Every case run once per module, in git_env: the snapshot tests' isolated git/annex/DataLad."""
+    roots = {case: tmp_path_factory.mktemp(case.replace(".", "-")) for case in CASES}
+    with ProcessPoolExecutor(max_workers=4) as pool:
+        # The longest case (it also repeats the record with `datalad rerun`) starts first.
+        order = sorted(CASES, key=lambda case: case != "research-repo")
+        futures = {case: pool.submit(_run_case, case, roots[case]) for case in order}
+        done = {case: future.result() for case, future in futures.items()}
+    return {case: {**done[case], "root": roots[case]} for case in CASES}
 
 
 def _cell(runs: dict[str, dict[str, Any]], case: str, notebook: str, cell: str) -> Any:
