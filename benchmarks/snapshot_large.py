@@ -34,7 +34,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-LAYOUT_VERSION = 4
+LAYOUT_VERSION = 5
 ALPHABET = "0123456789zqjxkmvwgpfZQJXKMVWGPF"  # git-annex's mixed-case hash directories
 EXTENSIONS = (".nii.gz", ".tsv", ".json", ".h5", ".edf")
 
@@ -66,8 +66,20 @@ PLAN = {  # a valid basic plan, so `dgbot check` runs every check over the whole
     "useDocker": False,
     "title": "Synthetic benchmark dataset",
     "datasets": [
-        {"title": "Inputs", "path": "input_data", "accessRights": "shared", "license": "CC-BY-4.0"},
-        {"title": "Outputs", "path": "output_data", "accessRights": "open", "license": "CC-BY-4.0"},
+        {
+            "title": "Inputs",
+            "path": "input_data",
+            "accessRights": "shared",
+            "license": "CC-BY-4.0",
+            "formats": ["NIfTI", "text/tab-separated-values", "application/json", "HDF5", "EDF"],
+        },
+        {  # holds EDF files too, which it does not declare: `formats` names them
+            "title": "Outputs",
+            "path": "output_data",
+            "accessRights": "open",
+            "license": "CC-BY-4.0",
+            "formats": ["NIfTI", "text/tab-separated-values", "application/json", "HDF5"],
+        },
     ],
 }
 

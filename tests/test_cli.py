@@ -84,6 +84,25 @@ def test_invalid_settings_file_fails_the_verdict(tmp_path: Path, capsys: pytest.
     assert out.splitlines()[-1] == "invalid: dgbot settings (.dgbot.yml): 2 errors, 1 notice"
 
 
+def test_a_misspelt_check_in_the_settings_is_named_not_ignored(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copy(EXAMPLE_REPO / "dmp.json", tmp_path / "dmp.json")
+    (tmp_path / ".dgbot.yml").write_text("checks:\n  formats: {enabled: true}\n  acess: {enabled: false}\n")
+    assert main(["validate", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert '.dgbot.yml:3:3 $.checks.acess\n    error: unknown field "acess" (did you mean "access"?)' in out
+
+
+def test_the_settings_schema_knows_every_check_and_no_other() -> None:
+    from dgbot.checks import REGISTRY
+
+    checks = load_schema("dgbot-config.schema.json")["properties"]["checks"]
+    assert checks["additionalProperties"] is False
+    assert list(checks["properties"]) == list(REGISTRY)
+    assert all(check_id in checks["description"] for check_id in REGISTRY)
+
+
 def test_settings_name_the_plan_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "plans").mkdir()
     shutil.copy(EXAMPLE_REPO / "dmp.json", tmp_path / "plans" / "project.json")
@@ -123,7 +142,7 @@ def test_internal_errors_exit_3_with_a_short_message(
     def explode(*_args: object, **_kwargs: object) -> None:
         raise KeyError("boom")
 
-    monkeypatch.setattr("dgbot.cli.validate_path", explode)
+    monkeypatch.setattr("dgbot.pipeline.validate_path", explode)  # the cli imports it when it runs
     assert main(["validate", str(EXAMPLE_REPO)]) == 3
     err = capsys.readouterr().err
     assert "internal error: KeyError" in err and "Traceback" not in err

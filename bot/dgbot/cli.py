@@ -10,15 +10,16 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from dgbot import __version__
-from dgbot.dmp.export import STANDARDS, export_madmp
+from dgbot.choices import REPORTS, STANDARDS
 from dgbot.errors import EXIT_FAILURE, EXIT_INTERNAL, EXIT_OK, DgbotError, PlanError, UsageError
-from dgbot.pipeline import govern, validate_path
-from dgbot.records import Status, Verdict
-from dgbot.render import render_json, render_text
-from dgbot.render.report import REPORTS, render_report
+
+# Each command imports what it needs: `dgbot check` starts git before importing the checks,
+# and `dgbot validate` (a pre-commit hook) never imports them.
+if TYPE_CHECKING:
+    from dgbot.records import Verdict
 
 
 def _colour(stream: TextIO) -> bool:
@@ -27,6 +28,10 @@ def _colour(stream: TextIO) -> bool:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Validate a plan (or a repository's plan) and print the verdict."""
+    from dgbot.pipeline import validate_path
+    from dgbot.records import Status
+    from dgbot.render import render_json, render_text
+
     run = validate_path(Path(args.path), os.environ)
     if args.format == "json":
         sys.stdout.write(render_json(run.verdict))
@@ -37,6 +42,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_madmp(args: argparse.Namespace) -> int:
     """Export a plan as an RDA maDMP document."""
+    from dgbot.dmp.export import export_madmp
+    from dgbot.pipeline import validate_path
+    from dgbot.render import render_text
+
     run = validate_path(Path(args.path), os.environ)
     validation = run.validation
     if validation is None or validation.plan is None or not validation.valid:
@@ -82,8 +91,17 @@ def _reports(args: argparse.Namespace) -> list[tuple[str, str | None]]:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate the plan and run every check; write the reports asked for."""
+    from dgbot.snapshot import start_snapshot
+
     pairs = _reports(args)
-    run = govern(Path(args.path), args.commit, os.environ)
+    root = Path(args.path)
+    # git lists and reads the tree while Python imports the plan validator and the checks.
+    snapshot = start_snapshot(root, args.commit)
+    import dgbot.checks  # noqa: F401 (imported here, while git works)
+    from dgbot.pipeline import govern
+    from dgbot.render.report import render_report
+
+    run = govern(root, args.commit, os.environ, taken=snapshot.result)
     for fmt, output in pairs:
         if output in (None, "-"):
             sys.stdout.write(render_report(run.verdict, fmt, _colour(sys.stdout)))
@@ -94,6 +112,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def _exit_code(verdict: Verdict) -> int:
     """0 for success, 1 for a governance failure, 3 when a check could not decide."""
+    from dgbot.records import Status
+
     return {Status.SUCCESS: EXIT_OK, Status.FAILURE: EXIT_FAILURE}.get(verdict.status, EXIT_INTERNAL)
 
 
@@ -120,6 +140,9 @@ def cmd_ci(args: argparse.Namespace) -> int:
 def cmd_generate(args: argparse.Namespace) -> int:
     """Generate the plan's workflow notebooks; with --check write nothing and report the drift."""
     from dgbot.notebooks.write import check_folder, generate_into
+    from dgbot.pipeline import validate_path
+    from dgbot.records import Status
+    from dgbot.render import render_text
 
     root = Path(args.path)
     if not root.is_dir():
@@ -170,6 +193,10 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 def _valid_plan(path: str) -> Any:
     """The PlanRun of a repository folder whose plan is valid; None after printing why it is not."""
+    from dgbot.pipeline import validate_path
+    from dgbot.records import Status
+    from dgbot.render import render_text
+
     root = Path(path)
     if not root.is_dir():
         raise UsageError(f"{root} is not a folder")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -122,10 +122,12 @@ def govern(
     commit: str | None = None,
     environ: Mapping[str, str] | None = None,
     skip: Mapping[str, str] | None = None,
+    taken: Callable[[], Snapshot] | None = None,
 ) -> GovernanceRun:
     """Validate the plan and run every check on the work tree, or on a commit when one is given.
 
-    `skip` maps check ids to the reason they do not run this time.
+    `skip` maps check ids to the reason they do not run this time; `taken` gives the snapshot
+    of that work tree or commit when it is already being taken (see start_snapshot).
     """
     # imported here so `dgbot validate` (a pre-commit hook) starts without them
     from dgbot.checks import run_checks
@@ -133,7 +135,10 @@ def govern(
 
     if not root.is_dir():
         raise UsageError(f"{root} is not a folder")
-    snapshot = snapshot_commit(root, commit) if commit else snapshot_worktree(root)
+    if taken is not None:
+        snapshot = taken()
+    else:
+        snapshot = snapshot_commit(root, commit) if commit else snapshot_worktree(root)
     config_raw = snapshot.read(CONFIG_NAME)
     settings, config_findings = settings_from_bytes(config_raw, environ)
     validation, plan_findings = _read_plan(snapshot, settings)

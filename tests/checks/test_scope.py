@@ -8,8 +8,9 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dgbot.checks.formats import _by_suffix, _extension, _suffix
 from dgbot.checks.scope import Globs
-from dgbot.snapshot.model import FileEntry, Snapshot
+from dgbot.snapshot.model import FileEntry, NameText, Snapshot
 
 NAME = st.text(alphabet="ab.*?[]!-_x", max_size=8)
 PATTERNS = st.lists(NAME.filter(bool), max_size=6)
@@ -19,6 +20,43 @@ PATTERNS = st.lists(NAME.filter(bool), max_size=6)
 def test_globs_match_as_fnmatch_does(patterns: list[str], name: str) -> None:
     expected = any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns)
     assert Globs(patterns).match(name) is expected
+
+
+@given(PATTERNS, st.lists(NAME.filter(bool), max_size=12))
+def test_globs_select_over_all_names_finds_what_fnmatch_finds(patterns: list[str], names: list[str]) -> None:
+    expected = [i for i, name in enumerate(names) if any(fnmatch.fnmatchcase(name, p) for p in patterns)]
+    assert Globs(patterns).select(NameText.of(names)) == expected
+
+
+def test_lower_case_names_keep_their_places_even_when_a_letter_grows() -> None:
+    names = ["İNDEX.CSV", "Participants_2.TSV", "notes.txt"]  # "İ".lower() is two characters
+    text = NameText.of(names)
+    assert len(text.text.lower()) != len(text.text)
+    assert Globs(["participants*.tsv"]).select(text.lowered()) == [1]
+    assert Globs(["*.csv"]).select(text.lowered()) == [0] and Globs(["*.csv"]).select(text) == []
+
+
+def test_a_name_text_searches_whole_names_their_starts_and_ends() -> None:
+    text = NameText.of(["a.csv", "csv", "b.csv.gz", "csvx"])
+    assert list(text.holding("csv", at_start=True, at_end=True)) == [1]
+    assert list(text.holding("csv", at_start=True)) == [1, 3]
+    assert list(text.holding(".csv", at_end=True)) == [0]
+    assert list(text.holding("csv")) == [0, 1, 2, 3]
+    assert [text.name(i) for i in range(4)] == ["a.csv", "csv", "b.csv.gz", "csvx"]
+    assert list(NameText.of([]).holding("x")) == []
+
+
+FILE_NAME = st.text(alphabet="aN.gzTIFf", min_size=1, max_size=9)
+
+
+@given(st.lists(FILE_NAME, max_size=15))
+def test_suffixes_grouped_at_once_are_those_of_each_name(names: list[str]) -> None:
+    expected: dict[str, list[int]] = {}
+    for index, name in enumerate(names):
+        expected.setdefault(_extension(name), []).append(index)
+    assert all(_suffix(name) == _extension(name) for name in names)
+    grouped = _by_suffix(names, range(len(names)))
+    assert {k: sorted(v) for k, v in grouped.items()} == expected
 
 
 PATH = st.lists(st.sampled_from(["a", "b", "c d", "ü"]), min_size=1, max_size=5).map("/".join)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from dgbot.errors import UsageError
-from dgbot.snapshot import FileEntry, Snapshot, sizes, snapshot_commit, snapshot_worktree
+from dgbot.snapshot import FileEntry, Snapshot, git, sizes, snapshot_commit, snapshot_worktree
 from dgbot.snapshot.model import MODE_FILE, MODE_SUBMODULE, MODE_SYMLINK
 
 from .conftest import ANNEXED, IN_GIT, UNLOCKED, URL_FILE, URL_KEY, Dataset, git_repo, run
@@ -161,15 +161,83 @@ def test_readers_refuse_paths_outside_the_repository(tmp_path: Path) -> None:
         snapshot_worktree(repo).reader("escape/secret")
 
 
-def test_git_runs_a_few_times_not_once_per_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    repo = git_repo(tmp_path / "repo", {f"d/{n}.txt": b"x" * n for n in range(50)})
-    calls: list[Any] = []
+@pytest.fixture
+def started(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """The commands of every process started from now on (they still run)."""
+    commands: list[Any] = []
     popen = subprocess.Popen
 
     def counting(command: Any, *args: Any, **kwargs: Any) -> Any:
-        calls.append(command)
+        commands.append(command)
         return popen(command, *args, **kwargs)
 
     monkeypatch.setattr(subprocess, "Popen", counting)
+    return commands
+
+
+def test_git_runs_a_few_times_not_once_per_file(tmp_path: Path, started: list[Any]) -> None:
+    repo = git_repo(tmp_path / "repo", {f"d/{n}.txt": b"x" * n for n in range(50)})
+    started.clear()
     assert len(snapshot_commit(repo).files) == 50
-    assert len(calls) <= 5, calls
+    assert len(started) <= 5, started
+
+
+def _commit_links(repo: Path, links: dict[str, str]) -> None:
+    for name, target in links.items():
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(target, repo / name)
+    run(repo, "git", "add", "-A")
+    run(repo, "git", "commit", "-q", "-m", "links")
+
+
+ESCAPED = "URL--https&c%%example.org%a&aa"  # git-annex's file name for URL--https://example.org/a&a
+
+
+def _key(n: int) -> str:
+    return f"SHA256E-s{1000 + n}--{n:064x}.nii"
+
+
+def test_links_read_in_several_parts_keep_their_own_keys(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, started: list[Any]
+) -> None:
+    """Many links are split over cat-file processes; each part is read the fast way or, when
+    one of its links has another shape, link by link, and every file keeps its own key."""
+    monkeypatch.setattr(git, "_LINKS_PER_PROCESS", 3)
+    repo = git_repo(tmp_path / "repo", {"README.md": b"links\n"})
+    links = {f"d/common-{n}.nii": f"../.git/annex/objects/Ab/Cd/{_key(n)}/{_key(n)}" for n in range(10)}
+    odd = {
+        "d/odd/deep.nii": f"../../.git/annex/objects/Ab/Cd/{_key(20)}/{_key(20)}",  # common too
+        "d/bare.nii": f"../annex/objects/abc/def/{_key(21)}/{_key(21)}",  # a bare repository's layout
+        "d/new\nline": "a target\nwith a newline",
+        "d/plain": "README.md",
+        "d/escaped.bin": f"../.git/annex/objects/Ab/Cd/{ESCAPED}/{ESCAPED}",
+    }
+    _commit_links(repo, {**links, **odd})
+    started.clear()
+    entries = by_path(snapshot_commit(repo))
+    assert sum("cat-file" in command for command in started) >= 4  # 15 links in parts of 3 or more
+    for n in range(10):
+        assert entries[f"d/common-{n}.nii"] == FileEntry(f"d/common-{n}.nii", MODE_SYMLINK, 1000 + n, _key(n))
+    assert entries["d/odd/deep.nii"].key == _key(20)
+    assert entries["d/bare.nii"] == FileEntry("d/bare.nii", MODE_SYMLINK, 1021, _key(21))
+    assert entries["d/new\nline"] == FileEntry("d/new\nline", MODE_SYMLINK, len("a target\nwith a newline"))
+    assert entries["d/plain"] == FileEntry("d/plain", MODE_SYMLINK, len("README.md"))
+    assert entries["d/escaped.bin"] == FileEntry(
+        "d/escaped.bin", MODE_SYMLINK, None, "URL--https://example.org/a&a"
+    )
+
+
+def test_a_missing_object_is_a_file_of_unknown_size(tmp_path: Path) -> None:
+    """A damaged clone: git still lists the file, its blob is gone; dgbot keeps it, size unknown."""
+    repo = git_repo(tmp_path / "repo", {"kept.txt": b"kept\n", "lost.txt": b"lost\n"})
+    _commit_links(repo, {"locked.nii": f".git/annex/objects/Ab/Cd/{_key(1)}/{_key(1)}", "gone": "lost.txt"})
+    for name in ("lost.txt", "gone"):
+        oid = run(repo, "git", "rev-parse", f"HEAD:{name}").strip()
+        (repo / ".git" / "objects" / oid[:2] / oid[2:]).unlink()
+    snapshot = snapshot_commit(repo)
+    entries = by_path(snapshot)
+    assert entries["lost.txt"] == FileEntry("lost.txt", MODE_FILE, None)
+    assert entries["gone"] == FileEntry("gone", MODE_SYMLINK, None)
+    assert entries["locked.nii"].key == _key(1)  # the other link of its part is still read
+    assert entries["kept.txt"].size == len(b"kept\n")
+    assert sizes(snapshot.files).unknown == ("gone", "lost.txt")

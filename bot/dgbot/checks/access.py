@@ -142,15 +142,25 @@ def _restricted_public(plan: Plan, snapshot: Snapshot, today: date) -> Iterator[
         )
 
 
-def _suspect(name: str, patterns: _Patterns) -> Suspect | None:
-    if not patterns.any.match(name) or patterns.harmless.match(name):
-        return None
-    return next((suspect for pattern, suspect in patterns.each if pattern.match(name)), None)
+def _suspects(snapshot: Snapshot, patterns: _Patterns) -> Iterator[tuple[FileEntry, Suspect]]:
+    names = snapshot.names
+    for index in patterns.any.select(snapshot.name_text):
+        name = names[index]
+        if patterns.harmless.match(name):
+            continue
+        found = next((suspect for pattern, suspect in patterns.each if pattern.match(name)), None)
+        if found is not None:
+            yield snapshot.files[index], found
 
 
-def _identifying_columns(snapshot: Snapshot, entry: FileEntry, name: str) -> list[str]:
-    if entry.annexed or not _PEOPLE_TABLE.match(name.lower()):
-        return []
+def _people_tables(snapshot: Snapshot) -> Iterator[FileEntry]:
+    """Tables of people kept in git (annexed content cannot be read here)."""
+    for index in _PEOPLE_TABLE.select(snapshot.name_text.lowered()):
+        if not snapshot.files[index].annexed:
+            yield snapshot.files[index]
+
+
+def _identifying_columns(snapshot: Snapshot, entry: FileEntry) -> list[str]:
     head = (snapshot.read(entry.path) or b"")[:4096].decode("utf-8", errors="replace").splitlines()
     columns = re.split(r"[\t,;]", head[0]) if head else []
     normal = [re.sub(r"[^a-z0-9]+", "_", c.strip().strip('"').lower()).strip("_") for c in columns]
@@ -159,22 +169,20 @@ def _identifying_columns(snapshot: Snapshot, entry: FileEntry, name: str) -> lis
 
 def _files(snapshot: Snapshot, public: bool | None, patterns: _Patterns) -> Iterator[Finding]:
     people = Severity.ERROR if public else Severity.WARNING
-    for entry in snapshot.files:
-        name = entry.path.rpartition("/")[2]
-        suspect = _suspect(name, patterns)
-        if suspect is not None:
-            secret = suspect.rule == "secret-file"
-            yield Finding(
-                CHECK,
-                suspect.rule,
-                Severity.ERROR if secret else people,
-                f"{entry.path} looks like {suspect.what}",
-                Location(path=entry.path),
-                hint="remove it from the repository and its history, and revoke what it holds"
-                if secret
-                else "keep it out of the repository, or add it to ignore in .dgbot.yml if it is harmless",
-            )
-        columns = _identifying_columns(snapshot, entry, name)
+    for entry, suspect in _suspects(snapshot, patterns):
+        secret = suspect.rule == "secret-file"
+        yield Finding(
+            CHECK,
+            suspect.rule,
+            Severity.ERROR if secret else people,
+            f"{entry.path} looks like {suspect.what}",
+            Location(path=entry.path),
+            hint="remove it from the repository and its history, and revoke what it holds"
+            if secret
+            else "keep it out of the repository, or add it to ignore in .dgbot.yml if it is harmless",
+        )
+    for entry in _people_tables(snapshot):
+        columns = _identifying_columns(snapshot, entry)
         if columns:
             yield Finding(
                 CHECK,

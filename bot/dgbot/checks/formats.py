@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from functools import cache
 
 from dgbot.checks.base import check
-from dgbot.checks.scope import Globs, clean_path, dataset_entries, dataset_location, dataset_name, shown
+from dgbot.checks.scope import Globs, clean_path, dataset_location, dataset_name, dataset_span, shown
 from dgbot.config import Settings
 from dgbot.dmp.plan import Dataset, Plan
 from dgbot.records import Finding, Location, Severity
-from dgbot.snapshot.model import FileEntry, Snapshot
+from dgbot.snapshot.model import Snapshot
 
 CHECK = "formats"
 
@@ -66,6 +66,8 @@ _COMPRESSED = (".gz", ".bz2", ".xz")
 NOT_DATA = (".*", "README*", "LICENSE*", "LICENCE*", "COPYING*", "CHANGELOG*", "CHANGES*", "CITATION*")
 _NOT_DATA = Globs(NOT_DATA)
 _DOUBLE = tuple(ext for ext in RESEARCH_FORMATS if ext.count(".") == 2)
+# Last extensions that may end a two-part suffix (".nii.gz", ".ome.tif", ".csv.bz2").
+_SECOND_HALVES = frozenset({"." + ext.rpartition(".")[2] for ext in _DOUBLE} | set(_COMPRESSED))
 
 
 @cache
@@ -75,6 +77,17 @@ def _stdlib() -> mimetypes.MimeTypes:
 
 def _suffix(name: str) -> str:
     """The extension that decides a format: ".nii.gz", ".csv.gz", ".h5"; "" for none."""
+    last = name.rfind(".")
+    if last < 0:
+        return ""
+    if name[0] == ".":  # a hidden file's name: its leading dots are no extension
+        return _extension(name)
+    # It depends on the last two extensions only: one look-up per distinct pair, not per file.
+    second = name.rfind(".", 0, last)
+    return _tail_extension(name[second if second >= 0 else last :])
+
+
+def _extension(name: str) -> str:
     lower = name.lower()
     if lower.endswith(_DOUBLE):
         return next(ext for ext in _DOUBLE if lower.endswith(ext))
@@ -82,6 +95,33 @@ def _suffix(name: str) -> str:
     if len(parts) >= 2 and f".{parts[-1]}" in _COMPRESSED:
         return f".{parts[-2]}.{parts[-1]}"
     return f".{parts[-1]}" if parts else ""
+
+
+@cache
+def _tail_extension(tail: str) -> str:
+    return _extension("x" + tail)
+
+
+def _by_suffix(names: Sequence[str], files: Sequence[int]) -> dict[str, list[int]]:
+    """The files (indices) of each suffix, grouped by their last extension first.
+
+    A last extension decides the suffix alone unless it may be the second half of one
+    (.gz, .tif) or the name is hidden; only those files are looked at one by one.
+    """
+    by_last: dict[str, list[int]] = {}
+    for index in files:
+        name = names[index]
+        by_last.setdefault(name[name.rfind(".") :], []).append(index)  # no "." in the name: its last letter
+    grouped: dict[str, list[int]] = {}
+    for last, indices in by_last.items():
+        if last[0] != "." and "." not in names[indices[0]]:
+            grouped.setdefault("", []).extend(indices)
+        elif last.lower() in _SECOND_HALVES or any(names[i][0] == "." for i in indices):
+            for index in indices:
+                grouped.setdefault(_suffix(names[index]), []).append(index)
+        else:
+            grouped.setdefault(_tail_extension(last), []).extend(indices)
+    return grouped
 
 
 @cache
@@ -116,35 +156,38 @@ def matches(tokens: frozenset[str], declared: frozenset[str]) -> bool:
     return any(t.startswith(m) for t in tokens for m in majors)
 
 
-def _owned(plan: Plan, snapshot: Snapshot) -> dict[int, list[FileEntry]]:
-    """The data files of each dataset (by index); a file belongs to the deepest dataset holding it."""
+def _owned(plan: Plan, snapshot: Snapshot) -> dict[int, list[int]]:
+    """The data files (indices) of each dataset that declares formats.
+
+    A file belongs to the deepest dataset holding it, whether that one declares formats or not.
+    """
+    if not any(d.formats for d in plan.datasets):
+        return {}
     paths = [(i, clean_path(d.path)) for i, d in enumerate(plan.datasets) if d.path is not None]
-    owned: dict[int, list[FileEntry]] = {}
-    taken: set[str] = set()
+    owned: dict[int, list[int]] = {}
+    taken: set[int] = set(_NOT_DATA.select(snapshot.name_text))
     for i, path in sorted(paths, key=lambda item: -len(item[1])):
-        for entry in dataset_entries(snapshot, path):
-            name = entry.path.rpartition("/")[2]
-            if entry.path not in taken and not _NOT_DATA.match(name):
-                owned.setdefault(i, []).append(entry)
-            taken.add(entry.path)
+        span = dataset_span(snapshot, path)
+        if plan.datasets[i].formats:
+            mine = [k for k in span if k not in taken]
+            if mine:
+                owned[i] = mine
+        taken.update(span)
     return owned
 
 
-def _compare(
-    plan: Plan, snapshot: Snapshot, dataset: Dataset, files: Sequence[FileEntry]
-) -> Iterator[Finding]:
+def _compare(plan: Plan, snapshot: Snapshot, dataset: Dataset, files: Sequence[int]) -> Iterator[Finding]:
     declared = frozenset(_normal(d) for d in dataset.formats)
     where = shown(clean_path(dataset.path or ""), snapshot)
-    by_suffix: dict[str, list[str]] = {}
-    for entry in files:
-        by_suffix.setdefault(_suffix(entry.path.rpartition("/")[2]), []).append(entry.path)
+    names, entries = snapshot.names, snapshot.files
+    by_suffix = _by_suffix(names, files)
     undeclared: dict[str, list[str]] = {}
     seen: set[str] = set()
-    for suffix, paths in by_suffix.items():
+    for suffix, indices in by_suffix.items():
         label, tokens = _describe(suffix)
         seen |= tokens
         if not matches(tokens, declared):
-            undeclared.setdefault(label, []).extend(paths)
+            undeclared.setdefault(label, []).extend(entries[index].path for index in indices)
     for label, paths in sorted(undeclared.items()):
         count, first = f"{len(paths)} file{'s' if len(paths) != 1 else ''}", min(paths)
         yield Finding(

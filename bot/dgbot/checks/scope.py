@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 
 from dgbot.dmp.plan import Dataset, Plan
 from dgbot.records import Location
-from dgbot.snapshot.model import FileEntry, Snapshot
+from dgbot.snapshot.model import FileEntry, NameText, Snapshot
 
 # Folders that hold experiment data wherever they are (the NII layout puts them in every
 # experiment package, `experiments/<package>/input_data/`).
@@ -33,12 +33,16 @@ def shown(path: str, snapshot: Snapshot) -> str:
 
 def dataset_entries(snapshot: Snapshot, path: str) -> Iterator[FileEntry]:
     """The files of a dataset path: the file itself, or every file under the folder."""
+    files = snapshot.files
+    for index in dataset_span(snapshot, path):
+        yield files[index]
+
+
+def dataset_span(snapshot: Snapshot, path: str) -> range:
+    """Where the files of a dataset path are in `snapshot.files`: the file, or the folder's files."""
     path = clean_path(path)
-    entry = snapshot.find(path) if path else None
-    if entry is not None:
-        yield entry
-        return
-    yield from snapshot.under(path)
+    index = snapshot.index(path) if path else None
+    return snapshot.span(path) if index is None else range(index, index + 1)
 
 
 def data_folder(path: str) -> str | None:
@@ -87,8 +91,9 @@ class Globs:
 
     Checks match every file of datasets with hundreds of thousands of files, so exact names,
     "*.suffix" and "prefix*" patterns use set and string tests, and every other pattern is
-    joined into one regex, run only on names that hold one of the patterns' literal parts
-    (a single scan: most names hold none).
+    joined into one regex, run only on names that hold one of the patterns' literal parts.
+    `select` matches all the names of a snapshot at once: one string search over all of
+    them per pattern, instead of tests per name.
     """
 
     def __init__(self, patterns: Iterable[str]):
@@ -107,11 +112,11 @@ class Globs:
             else:
                 rest.append(fnmatch.translate(pattern))
                 # a class like [?] holds no literal the name must contain: no prefilter then
-                literal = "" if "[" in pattern else max(_WILD.split(pattern), key=len)
-                literals.append(re.escape(literal))
+                literals.append("" if "[" in pattern else max(_WILD.split(pattern), key=len))
         self.suffixes, self.prefixes = tuple(suffixes), tuple(prefixes)
         self.rest = re.compile("|".join(rest)).match if rest else None
-        self.hint = re.compile("|".join(literals)).search
+        self.literals = tuple(sorted(set(literals)))
+        self.hint = re.compile("|".join(map(re.escape, literals))).search
 
     def match(self, name: str) -> bool:
         return (
@@ -120,3 +125,18 @@ class Globs:
             or name.startswith(self.prefixes)
             or (self.rest is not None and self.hint(name) is not None and self.rest(name) is not None)
         )
+
+    def select(self, names: NameText) -> list[int]:
+        """The indices of the names that match, in order (a string search per pattern)."""
+        found: set[int] = set()
+        for name in self.exact:
+            found.update(names.holding(name, at_start=True, at_end=True))
+        for suffix in self.suffixes:
+            found.update(names.holding(suffix, at_end=True))
+        for prefix in self.prefixes:
+            found.update(names.holding(prefix, at_start=True))
+        if self.rest is not None:
+            rest = self.rest
+            held = set().union(*(names.holding(literal) for literal in self.literals))
+            found.update(i for i in held if i not in found and rest(names.name(i)) is not None)
+        return sorted(found)

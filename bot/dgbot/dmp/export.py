@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from dgbot.choices import STANDARDS
 from dgbot.dmp.plan import Access, Dataset, Plan
 from dgbot.errors import PlanError
 
-STANDARDS = ("1.1", "1.2")
 SCHEMA_URI = (
     "https://github.com/RDA-DMP-Common/RDA-DMP-Common-Standard/tree/master/examples/JSON/JSON-schema/1.2"
 )

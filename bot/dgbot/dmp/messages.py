@@ -109,7 +109,7 @@ def _extra(e: ValidationError) -> Explained:
     name = extras[0] if extras else "?"
     more = f" (and {len(extras) - 1} more)" if len(extras) > 1 else ""
     return (
-        f'unknown field "{name}"{suggest(name, known)}{more}; it is not part of this kind of plan',
+        f'unknown field "{name}"{suggest(name, known)}{more}; it is not one of the fields allowed here',
         name,
     )
 

@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 
 from dgbot import __version__
+from dgbot.choices import REPORT_FILES, REPORTS
 from dgbot.records import Verdict
 from dgbot.render.codequality import render_codequality
 from dgbot.render.junit import render_junit
@@ -13,19 +14,6 @@ from dgbot.render.markdown import render_markdown
 from dgbot.render.sarif import render_sarif
 from dgbot.render.status import status_payload
 from dgbot.render.text import render_json, render_text
-
-REPORTS = ("text", "json", "markdown", "junit", "codequality", "sarif", "status")
-
-# The file each format is written to in a report folder (GitLab's template expects these names).
-REPORT_FILES = {
-    "json": "verdict.json",
-    "markdown": "report.md",
-    "junit": "junit.xml",
-    "codequality": "gl-code-quality-report.json",
-    "sarif": "dgbot.sarif",
-    "status": "status.json",
-    "text": "report.txt",
-}
 
 
 def _status(verdict: Verdict) -> str:
@@ -41,6 +29,9 @@ _RENDERERS: dict[str, Callable[[Verdict], str]] = {
     "sarif": lambda v: render_sarif(v, tool_version=__version__),
     "status": _status,
 }
+
+
+__all__ = ["REPORTS", "REPORT_FILES", "render_report"]
 
 
 def render_report(verdict: Verdict, fmt: str, colour: bool = False) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Sequence
+from itertools import repeat
 from typing import NamedTuple
 
 # A key names one file on disk (.git/annex/objects/../KEY/KEY), so it is at most 255 bytes and a
@@ -19,6 +21,13 @@ _KEY_FILE = _FIELDS.encode() + rb"[^/\r\n]+"
 # Locked: a symlink to .git/annex/objects/Xx/Yy/KEY/KEY (any ../ depth; "xxx/yyy" in bare repos).
 _LINK = re.compile(
     rb"(?:^|/)annex/objects/[0-9A-Za-z]{2,3}/[0-9A-Za-z]{2,3}/(?P<file>" + _KEY_FILE + rb")/(?P=file)\Z"
+)
+# The link git-annex writes in a work tree, "../../.git/annex/objects/Xx/Yy/KEY/KEY", for bulk
+# parsers to embed: its groups are the key as a file name and the key's size (see `key_fields`).
+# A match is what `link_key` finds; targets of other shapes must go through `link_key`.
+COMMON_LINK = (
+    rb"(?:\.\./)*\.git/annex/objects/[0-9A-Za-z]{2,3}/[0-9A-Za-z]{2,3}/(?P<file>[A-Z0-9_]+(?:-s(?P<size>[0-9]+))?"
+    rb"(?:-m[0-9]+)?(?:-S[0-9]+-C[0-9]+)?--[^/\r\n]+)/(?P=file)"
 )
 # Unlocked: a blob "/annex/objects/KEY" and an optional newline, nothing else.
 _POINTER = re.compile(rb"/annex/objects/(?P<file>" + _KEY_FILE + rb")\r?\n?")
@@ -46,7 +55,7 @@ def parse_key(key: str) -> AnnexKey | None:
 def link_key(target: bytes) -> AnnexKey | None:
     """The key a locked file's symlink target points to, or None for any other symlink."""
     match = _LINK.search(target)
-    return None if match is None else _from_match(match)
+    return None if match is None else key_of(match)
 
 
 def pointer_key(content: bytes) -> AnnexKey | None:
@@ -54,7 +63,7 @@ def pointer_key(content: bytes) -> AnnexKey | None:
     if len(content) > POINTER_MAX_SIZE:
         return None
     match = _POINTER.fullmatch(content)
-    return None if match is None else _from_match(match)
+    return None if match is None else key_of(match)
 
 
 def file_key(path: str, info: os.stat_result) -> AnnexKey | None:
@@ -70,12 +79,22 @@ def file_key(path: str, info: os.stat_result) -> AnnexKey | None:
     return None
 
 
-def _from_match(match: re.Match[bytes]) -> AnnexKey:
+def key_of(match: re.Match[bytes]) -> AnnexKey:
+    """The key of a match of a pattern holding `_KEY_FILE` as the group "file"."""
     key = match["file"].decode("utf-8", "surrogateescape")
     if "%" in key or "&" in key:
         key = _unescape(key)
     size = match["size"]
     return AnnexKey(key, match["backend"].decode("ascii"), None if size is None else int(size))
+
+
+def key_fields(files: Sequence[bytes], sizes: Sequence[bytes]) -> tuple[list[str | None], list[int | None]]:
+    """Keys and their sizes from the groups of many COMMON_LINK matches (b"" for no size)."""
+    keys: list[str | None] = list(map(str, files, repeat("utf-8"), repeat("surrogateescape")))
+    joined = b"".join(files)
+    if b"%" in joined or b"&" in joined:
+        keys = [_unescape(key) if key and ("%" in key or "&" in key) else key for key in keys]
+    return keys, [int(size) if size else None for size in sizes]
 
 
 def _unescape(key_file: str) -> str:

@@ -2,51 +2,88 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import stat
 import subprocess
+import tempfile
+from collections import deque
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import partial
+from itertools import repeat
 from operator import attrgetter
 from pathlib import Path, PurePosixPath
-from subprocess import PIPE
-from threading import Thread
 from typing import IO
 
 from dgbot.errors import UsageError
 from dgbot.snapshot import annex
 from dgbot.snapshot.model import MODE_EXECUTABLE, MODE_FILE, MODE_SUBMODULE, MODE_SYMLINK, FileEntry, Snapshot
 
-# One `git ls-tree -r -l -z` record: mode, (type), object id, size ("-" for submodules), path.
-_TREE_RECORD = re.compile(rb"([0-7]+) [a-z]+ ([0-9a-f]+) +(-|[0-9]+)\t([^\0]*)\0")
+# One `git ls-tree -r -l -z` record: mode, (type), object id, size, path. The size is "-" for
+# submodules and "BAD" for an object missing from the repository (a damaged or partial clone).
+_TREE_RECORD = re.compile(rb"([0-7]+) [a-z]+ ([0-9a-f]+) +(-|BAD|[0-9]+)\t([^\0]*)\0")
+_NO_SIZE = (b"-", b"BAD")
 _SYMLINK = b"120000"
 _MODES = {m: int(m, 8) for m in (b"100644", b"100755", b"120000", b"160000")}
 _BY_PATH = attrgetter("path")
+# The object id of a symlink's record in `ls-tree -z` output, after the NUL ending the one before.
+_LINK_OID = re.compile(rb"\x00120000 blob ([0-9a-f]+) ")
+# `cat-file --batch=%(objectsize)` answers: a size line, then the blob and a newline.
+_SIZE_ONLY = "--batch=%(objectsize)"
+# An answer of the usual link shape, a size line then the target on one line (see _common_links).
+_LINK_ANSWER = re.compile(rb"(?m)^[0-9]+\n" + annex.COMMON_LINK + rb"$")
+# Links are read by cat-file processes, one per part: about _PARTS parts, none smaller than this.
+_LINKS_PER_PROCESS = 10_000
+_PARTS = 8
 
 
 def snapshot_commit(repo: Path, commit: str = "HEAD") -> Snapshot:
-    """Every file of `commit` with its size, from git objects alone: no checkout, no annexed content."""
+    """Every file of `commit` with its size, from git objects alone: no checkout, no annexed content.
+
+    `git ls-tree` lists the tree; `git cat-file` reads the symlinks (locked files?) and the
+    blobs small enough to be pointers (unlocked files?), the many links of a large dataset
+    split over parallel processes. Both write to temporary files, not pipes Python must
+    pump, and their output is parsed a column at a time: datasets hold millions of files.
+    """
     repo = repo.absolute()
     sha = _resolve(repo, commit)
-    records = _TREE_RECORD.findall(_git(repo, "ls-tree", "-r", "-l", "-z", "--full-tree", sha))
-    # Link targets and possible pointers stream from cat-file while this loop builds the entries.
-    contents = _cat_blobs(repo, [oid for mode, oid, size, _ in records if _maybe_annexed(mode, size)])
-    files = []
-    for mode, _, size, raw_path in records:
-        key = None
-        if _maybe_annexed(mode, size) and (content := next(contents)) is not None:
-            key = annex.link_key(content) if mode == _SYMLINK else annex.pointer_key(content)
-        # A submodule (DataLad subdataset) has no size here: its data is in another repository.
-        blob_size = None if size == b"-" else int(size)
-        path = raw_path.decode("utf-8", "surrogateescape")
-        mode_bits = _MODES.get(mode) or int(mode, 8)
-        if key is None:
-            files.append(FileEntry(path, mode_bits, blob_size))
-        else:
-            files.append(FileEntry(path, mode_bits, key.size, key.key))
-    for _ in contents:  # every answer is read; this lets cat-file exit and its feeder finish
-        pass
+    listing = _git(repo, "ls-tree", "-r", "-l", "-z", "--full-tree", sha)
+    # The links' object ids first (records end with NUL, paths hold none), so that git reads
+    # the links while the rest of the listing is parsed.
+    link_oids = _LINK_OID.findall(b"\0" + listing)
+    parts = _split(len(link_oids))
+    with _no_collection(), _CatFiles(repo, [link_oids[part] for part in parts], _cpus()) as answers:
+        records = _TREE_RECORD.findall(listing)
+        del listing
+        modes, oids, blob_sizes, raw_paths = zip(*records, strict=True) if records else ((), (), (), ())
+        del records
+        links = [i for i, mode in enumerate(modes) if mode == _SYMLINK]
+        if [oids[i] for i in links] != link_oids:  # both read the same records: a bug if not
+            raise UsageError(f"git ls-tree gave a listing dgbot read two ways in {repo}")
+        small = [
+            i
+            for i, (mode, size) in enumerate(zip(modes, blob_sizes, strict=True))
+            if len(size) <= 3
+            and mode[:3] == b"100"
+            and size.isdigit()
+            and int(size) <= annex.POINTER_MAX_SIZE
+        ]
+        answers.add([oids[i] for i in small])
+        paths = list(map(str, raw_paths, repeat("utf-8"), repeat("surrogateescape")))
+        mode_bits = [_MODES.get(mode) or int(mode, 8) for mode in modes]
+        # No size for a submodule (a DataLad subdataset: its data is in another repository) or a
+        # missing object: such files are counted as of unknown size, never as empty.
+        sizes: list[int | None] = [None if size in _NO_SIZE else int(size) for size in blob_sizes]
+        keys: list[str | None] = [None] * len(paths)
+        for part in parts:  # each parsed while git reads the next ones
+            _set_keys(links[part], _link_keys(repo, next(answers), part.stop - part.start), keys, sizes)
+        pointers = _contents(repo, next(answers), len(small))
+        found = [None if content is None else annex.pointer_key(content) for content in pointers]
+        _set_keys(small, ([k and k.key for k in found], [k and k.size for k in found]), keys, sizes)
+    with _no_collection():
+        files = list(map(FileEntry, paths, mode_bits, sizes, keys))
     files.sort(key=_BY_PATH)  # git's order is byte order; str order differs for undecodable names
     return Snapshot(repo, sha, tuple(files), partial(_read_blob, repo, sha))
 
@@ -64,14 +101,17 @@ def snapshot_worktree(root: Path) -> Snapshot:
 def _git(repo: Path, *args: str, stdin: bytes | None = None) -> bytes:
     """Output of one git command, or a UsageError carrying git's own explanation."""
     command = ["git", "-c", "core.quotepath=off", "-C", str(repo), *args]
-    try:
-        done = subprocess.run(command, input=stdin, capture_output=True, check=False)
-    except OSError as error:
-        raise UsageError(f"cannot run git: {error}") from error
-    if done.returncode != 0:
-        reason = done.stderr.decode("utf-8", "replace").strip() or f"exit code {done.returncode}"
-        raise UsageError(f"git {args[0]} failed in {repo}: {reason}")
-    return done.stdout
+    # Output goes to a file: a listing of a large tree would otherwise cost Python a pipe read per 4 KiB.
+    with tempfile.TemporaryFile() as output:
+        try:
+            done = subprocess.run(command, input=stdin, stdout=output, stderr=subprocess.PIPE, check=False)
+        except OSError as error:
+            raise UsageError(f"cannot run git: {error}") from error
+        if done.returncode != 0:
+            reason = done.stderr.decode("utf-8", "replace").strip() or f"exit code {done.returncode}"
+            raise UsageError(f"git {args[0]} failed in {repo}: {reason}")
+        output.seek(0)
+        return output.read()
 
 
 def _resolve(repo: Path, commit: str) -> str:
@@ -92,36 +132,166 @@ def _resolve(repo: Path, commit: str) -> str:
     return found.decode("ascii").strip()
 
 
-def _maybe_annexed(mode: bytes, size: bytes) -> bool:
-    """A symlink (locked file?) or a blob small enough to be a pointer (unlocked file?)."""
-    return mode == _SYMLINK or (mode[:3] == b"100" and len(size) <= 3 and int(size) <= annex.POINTER_MAX_SIZE)
+def _cpus() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def _cat_blobs(repo: Path, oids: list[bytes]) -> Iterator[bytes | None]:
-    """Contents of blobs in the order asked (None if missing), streamed from one `git cat-file --batch`."""
-    if not oids:
-        return
-    command = ["git", "-C", str(repo), "cat-file", "--batch", "--buffer"]
-    with subprocess.Popen(command, stdin=PIPE, stdout=PIPE, stderr=PIPE, bufsize=1 << 16) as process:
-        assert process.stdin is not None and process.stdout is not None and process.stderr is not None
-        # Fed from a thread: git answers while it reads, so neither side may wait on a full pipe.
-        feeder = Thread(target=_feed, args=(process.stdin, b"".join(oid + b"\n" for oid in oids)))
-        feeder.start()
-        for _ in oids:
-            header = process.stdout.readline().split()  # "<oid> blob <size>" or "<oid> missing"
-            if not header:
-                reason = process.stderr.read().decode("utf-8", "replace").strip()
-                raise UsageError(f"git cat-file failed in {repo}: {reason or 'no output'}")
-            yield process.stdout.read(int(header[2]) + 1)[:-1] if len(header) == 3 else None
-    feeder.join()
+def _split(count: int) -> list[slice]:
+    """Consecutive parts of `count` links, one per cat-file process: one for few links, else several."""
+    step = max(_LINKS_PER_PROCESS, -(-count // _PARTS))
+    return [slice(start, min(start + step, count)) for start in range(0, count, step)]
 
 
-def _feed(pipe: IO[bytes], data: bytes) -> None:
+@contextmanager
+def _no_collection() -> Iterator[None]:
+    """No cyclic garbage collection while a snapshot's many acyclic tuples are built.
+
+    Each few hundred new tuples would start a collection pass over the ones before, which
+    for a million files costs more than building them; none of them can form a cycle.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
     try:
-        with pipe:
-            pipe.write(data)
-    except BrokenPipeError:
-        pass  # git stopped early; the reader reports why
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class _CatFiles:
+    """One `git cat-file` per batch of blobs, at most `running` at once; their outputs, in order.
+
+    The first start at once; each next one starts when an output is taken, so Python parses
+    one while git reads the next. Their input and output are temporary files, so git runs
+    without Python pumping pipes.
+    """
+
+    def __init__(self, repo: Path, batches: list[list[bytes]], running: int):
+        self.running = max(1, running)
+        self.repo = repo
+        self._waiting = deque(batches)
+        self._started: deque[tuple[subprocess.Popen[bytes] | None, list[IO[bytes]]]] = deque()
+        try:
+            for _ in range(self.running):
+                self._start()
+        except BaseException:
+            self.__exit__()
+            raise
+
+    def _start(self) -> None:
+        if not self._waiting:
+            return
+        oids = self._waiting.popleft()
+        if not oids:
+            self._started.append((None, []))
+            return
+        files: list[IO[bytes]] = [tempfile.TemporaryFile() for _ in range(3)]  # noqa: SIM115 (closed by __next__ or __exit__)
+        self._started.append((None, files))  # closed on exit even if git cannot start
+        stdin, stdout, stderr = files
+        stdin.write(b"".join(oid + b"\n" for oid in oids))
+        stdin.seek(0)
+        command = ["git", "-C", str(self.repo), "cat-file", _SIZE_ONLY, "--buffer"]
+        try:
+            process = subprocess.Popen(command, stdin=stdin, stdout=stdout, stderr=stderr)
+        except OSError as error:
+            raise UsageError(f"cannot run git: {error}") from error
+        self._started[-1] = (process, files)
+
+    def add(self, oids: list[bytes]) -> None:
+        """One more batch, read after the others."""
+        self._waiting.append(oids)
+        if not self._started:
+            self._start()
+
+    def __iter__(self) -> _CatFiles:
+        return self
+
+    def __next__(self) -> bytes:
+        if not self._started:
+            raise StopIteration
+        process, files = self._started.popleft()
+        try:
+            self._start()
+            if process is None:
+                return b""
+            _, stdout, stderr = files
+            if process.wait() != 0:
+                stderr.seek(0)
+                reason = stderr.read().decode("utf-8", "replace").strip() or f"exit code {process.returncode}"
+                raise UsageError(f"git cat-file failed in {self.repo}: {reason}")
+            stdout.seek(0)
+            return stdout.read()
+        finally:
+            for file in files:
+                file.close()
+
+    def __enter__(self) -> _CatFiles:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        while self._started:  # left early (an error elsewhere): stop the rest
+            process, files = self._started.popleft()
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.wait()
+            for file in files:
+                file.close()
+
+
+def _set_keys(
+    indices: list[int],
+    found: tuple[list[str | None], list[int | None]],
+    keys: list[str | None],
+    sizes: list[int | None],
+) -> None:
+    """Give the files at `indices` the keys found (and the keys' sizes), where a key was found."""
+    for index, key, size in zip(indices, *found, strict=True):
+        if key is not None:
+            keys[index], sizes[index] = key, size
+
+
+def _link_keys(repo: Path, output: bytes, count: int) -> tuple[list[str | None], list[int | None]]:
+    """Keys and key sizes of `count` answers for symlinks (None for a link that is not git-annex's)."""
+    common = _common_links(output, count)
+    if common is not None:
+        return common
+    found = [None if c is None else annex.link_key(c) for c in _contents(repo, output, count)]
+    return [k and k.key for k in found], [k and k.size for k in found]
+
+
+def _common_links(output: bytes, count: int) -> tuple[list[str | None], list[int | None]] | None:
+    """Keys and key sizes of `count` answers when every one is a link of the usual shape, else None.
+
+    The answers are one size line and one target line each exactly when no blob is missing
+    and the output holds two newlines per answer (no target holds one); then one regex pass
+    over the lines finds every key, or some answer is of another shape.
+    """
+    if output.count(b"\n") != 2 * count or b" missing\n" in output:
+        return None
+    found = _LINK_ANSWER.findall(output)
+    if len(found) != count:
+        return None
+    files, key_sizes = zip(*found, strict=True) if found else ((), ())
+    return annex.key_fields(files, key_sizes)
+
+
+def _contents(repo: Path, output: bytes, count: int) -> list[bytes | None]:
+    """The blobs of `count` answers of `cat-file --batch=%(objectsize)`, None for a missing one."""
+    contents: list[bytes | None] = []
+    pos = 0
+    for _ in range(count):
+        end = output.find(b"\n", pos)
+        header = output[pos:end] if end >= 0 else b""  # "<size>", or "<oid> missing"
+        if header.endswith(b" missing"):
+            contents.append(None)
+            pos = end + 1
+            continue
+        stop = end + 1 + int(header) if header.isdigit() else -1
+        if stop < 0 or stop >= len(output):
+            raise UsageError(f"git cat-file gave an answer dgbot cannot read in {repo}")
+        contents.append(output[end + 1 : stop])
+        pos = stop + 1
+    return contents
 
 
 def _read_blob(repo: Path, sha: str, path: str) -> bytes | None:

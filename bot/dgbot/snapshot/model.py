@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import accumulate
 from pathlib import Path
+from typing import NamedTuple
 
 MODE_FILE = 0o100644
 MODE_EXECUTABLE = 0o100755
@@ -14,9 +16,8 @@ MODE_SYMLINK = 0o120000
 MODE_SUBMODULE = 0o160000
 
 
-@dataclass(frozen=True, slots=True)
-class FileEntry:
-    """One file of a commit or work tree."""
+class FileEntry(NamedTuple):
+    """One file of a commit or work tree (a named tuple: snapshots hold hundreds of thousands)."""
 
     path: str  # relative to the repository root, "/"-separated
     mode: int  # git mode, e.g. 0o100644; 0o120000 for symlinks (locked annexed files)
@@ -38,6 +39,50 @@ class Sizes:
 
 
 @dataclass(frozen=True)
+class NameText:
+    """File names in one string, searched at C speed instead of testing the names one by one.
+
+    `text` is the names each after a NUL, ending with one ("\\0a.txt\\0b.csv\\0"): no name
+    holds a NUL (git and file systems forbid it), so a search for "\\0README" finds names
+    beginning with README, and one for ".csv\\0" names ending with .csv. `starts[i]` is
+    where name i begins; `starts[-1]` is one past the final NUL.
+    """
+
+    text: str
+    starts: list[int]
+
+    @classmethod
+    def of(cls, names: Sequence[str]) -> NameText:
+        text = "\0" + "\0".join(names) + "\0" if names else "\0"
+        if text.count("\0") != len(names) + 1:
+            raise ValueError("a file name holds a NUL character")
+        return cls(text, list(accumulate(map((1).__add__, map(len, names)), initial=1)))
+
+    def name(self, index: int) -> str:
+        return self.text[self.starts[index] : self.starts[index + 1] - 1]
+
+    def lowered(self) -> NameText:
+        """The names in lower case (found at the same indices)."""
+        lower = self.text.lower()
+        if len(lower) == len(self.text):  # no letter's lower case is longer: same starts
+            return NameText(lower, self.starts)
+        return NameText.of([self.name(i).lower() for i in range(len(self.starts) - 1)])
+
+    def holding(self, part: str, at_start: bool = False, at_end: bool = False) -> Iterator[int]:
+        """Indices of the names that contain `part` (where asked: at their start, at their end)."""
+        if not part and not (at_start and at_end):
+            yield from range(len(self.starts) - 1)
+            return
+        text, starts = self.text, self.starts
+        needle = ("\0" if at_start else "") + part + ("\0" if at_end else "")
+        at = text.find(needle)
+        while at >= 0:
+            index = bisect.bisect_right(starts, at if not at_start else at + 1) - 1
+            yield index
+            at = text.find(needle, starts[index + 1] - 1)  # from the next name on: one hit per name
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """Every file of one commit (or of the work tree), sorted by path."""
 
@@ -50,10 +95,34 @@ class Snapshot:
     def _paths(self) -> list[str]:
         return [f.path for f in self.files]
 
+    @cached_property
+    def names(self) -> list[str]:
+        """The file name of each file (its path's last part), in the order of `files`."""
+        return [path.rpartition("/")[2] for path in self._paths]
+
+    @cached_property
+    def name_text(self) -> NameText:
+        """The file names, searchable at once (see NameText), indices as in `files`."""
+        return NameText.of(self.names)
+
+    def span(self, folder: str) -> range:
+        """The indices in `files` of the files inside `folder` ("" for all)."""
+        if not folder:
+            return range(len(self.files))
+        prefix = folder.rstrip("/") + "/"
+        # every path inside starts with the prefix; "/" + 1 is "0", the first that cannot
+        start = bisect.bisect_left(self._paths, prefix)
+        return range(start, bisect.bisect_left(self._paths, prefix[:-1] + "0", start))
+
     def find(self, path: str) -> FileEntry | None:
+        index = self.index(path)
+        return None if index is None else self.files[index]
+
+    def index(self, path: str) -> int | None:
+        """Where the file `path` is in `files`, None when there is none."""
         index = bisect.bisect_left(self._paths, path)
         if index < len(self.files) and self.files[index].path == path:
-            return self.files[index]
+            return index
         return None
 
     def under(self, folder: str) -> Iterator[FileEntry]:
