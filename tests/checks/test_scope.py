@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dgbot.checks.formats import _by_suffix, _extension, _suffix
-from dgbot.checks.scope import Globs
+from dgbot.checks.scope import Globs, experiment_data
+from dgbot.dmp.plan import Dataset, Plan
 from dgbot.snapshot.model import FileEntry, NameText, Snapshot
 
 NAME = st.text(alphabet="ab.*?[]!-_x", max_size=8)
@@ -72,3 +73,29 @@ def test_folders_are_every_parent_of_every_file(paths: list[str]) -> None:
 
 def test_a_class_is_no_literal_the_name_must_hold() -> None:
     assert Globs(["[?]"]).match("?") and Globs(["a[*]b"]).match("a*b") and not Globs(["[?]"]).match("x")
+
+
+DATA_PATH = st.lists(
+    st.sampled_from(["a", "b", "input_data", "output_data", "x.csv"]), min_size=1, max_size=4
+).map("/".join)
+
+
+@given(st.lists(DATA_PATH, unique=True, max_size=25), st.lists(DATA_PATH | st.just(""), max_size=3))
+def test_experiment_data_is_the_datasets_files_and_the_data_folders(
+    paths: list[str], roots: list[str]
+) -> None:
+    paths = [p for p in paths if not any(p.startswith(other + "/") for other in paths)]  # a file is no folder
+    files = tuple(FileEntry(path, 0o100644, 1) for path in sorted(paths))
+    snapshot = Snapshot(Path("."), None, files, reader=lambda _: None)
+    datasets = tuple(Dataset(title="d", path=root) for root in roots)
+    plan = Plan(
+        source="dmp.json", sha256="0" * 64, form="profile", profile="basic", title="t", datasets=datasets
+    )
+    data_folder = {"input_data", "output_data"}
+
+    def counted(path: str) -> bool:
+        parts = path.split("/")
+        under_root = any(root == "" or path == root or path.startswith(root + "/") for root in roots)
+        return under_root or any(part in data_folder for part in parts[:-1])
+
+    assert list(experiment_data(plan, snapshot)) == [f for f in files if counted(f.path)]

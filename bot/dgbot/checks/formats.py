@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import mimetypes
-from collections.abc import Iterator, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -102,26 +103,34 @@ def _tail_extension(tail: str) -> str:
     return _extension("x" + tail)
 
 
-def _by_suffix(names: Sequence[str], files: Sequence[int]) -> dict[str, list[int]]:
+def _by_suffix(names: Sequence[str], files: Iterable[int]) -> dict[str, list[int]]:
     """The files (indices) of each suffix, grouped by their last extension first.
 
     A last extension decides the suffix alone unless it may be the second half of one
-    (.gz, .tif) or the name is hidden; only those files are looked at one by one.
+    (.gz, .tif); those files are grouped again by their last two. A hidden file's name is
+    a group of its own ("\\0" and the name: no name holds a NUL).
     """
-    by_last: dict[str, list[int]] = {}
+    by_last: defaultdict[str, list[int]] = defaultdict(list)
     for index in files:
         name = names[index]
-        by_last.setdefault(name[name.rfind(".") :], []).append(index)  # no "." in the name: its last letter
-    grouped: dict[str, list[int]] = {}
+        by_last[name[name.rfind(".") :] if name[0] != "." else "\0" + name].append(index)
+    grouped: defaultdict[str, list[int]] = defaultdict(list)
     for last, indices in by_last.items():
-        if last[0] != "." and "." not in names[indices[0]]:
-            grouped.setdefault("", []).extend(indices)
-        elif last.lower() in _SECOND_HALVES or any(names[i][0] == "." for i in indices):
-            for index in indices:
-                grouped.setdefault(_suffix(names[index]), []).append(index)
+        if last[0] == "\0":
+            grouped[_suffix(last[1:])].extend(indices)
+        elif last[0] != ".":  # no "." in these names: the key is their last letter
+            grouped[""].extend(indices)
+        elif last.lower() not in _SECOND_HALVES:
+            grouped[_tail_extension(last)].extend(indices)
         else:
-            grouped.setdefault(_tail_extension(last), []).extend(indices)
-    return grouped
+            by_two: defaultdict[str, list[int]] = defaultdict(list)
+            for index in indices:
+                name = names[index]
+                second = name.rfind(".", 0, len(name) - len(last))
+                by_two[name[second:] if second >= 0 else last].append(index)
+            for tail, same in by_two.items():
+                grouped[_tail_extension(tail)].extend(same)
+    return dict(grouped)
 
 
 @cache

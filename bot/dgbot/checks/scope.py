@@ -60,14 +60,19 @@ def experiment_data(plan: Plan, snapshot: Snapshot) -> Iterator[FileEntry]:
     of the plan names them.
     """
     roots = {clean_path(d.path) for d in plan.datasets if d.path is not None}
+    files = snapshot.files
     if "" in roots:  # a dataset covering the whole repository
-        yield from snapshot.files
+        yield from files
         return
-    prefixes = tuple(f"{root}/" for root in roots)
-    for entry in snapshot.files:
-        path = entry.path
-        if path.startswith(prefixes) or path in roots or _IN_DATA_FOLDER.search(path) is not None:
-            yield entry
+    # Files under a dataset's folder are ranges of the sorted files; only the rest is tested.
+    spans = sorted((dataset_span(snapshot, root) for root in roots if root), key=lambda span: span.start)
+    at = 0
+    for span in (*spans, range(len(files), len(files))):
+        for entry in files[at : max(at, span.start)]:
+            if _IN_DATA_FOLDER.search(entry.path) is not None:
+                yield entry
+        yield from files[max(at, span.start) : span.stop]
+        at = max(at, span.stop)
 
 
 def plan_location(plan: Plan, json_path: str) -> Location:

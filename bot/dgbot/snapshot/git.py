@@ -28,8 +28,7 @@ _NO_SIZE = (b"-", b"BAD")
 _SYMLINK = b"120000"
 _MODES = {m: int(m, 8) for m in (b"100644", b"100755", b"120000", b"160000")}
 _BY_PATH = attrgetter("path")
-# The object id of a symlink's record in `ls-tree -z` output, after the NUL ending the one before.
-_LINK_OID = re.compile(rb"\x00120000 blob ([0-9a-f]+) ")
+_ENTRY = partial(tuple.__new__, FileEntry)  # FileEntry from a tuple of its fields, at C speed
 # `cat-file --batch=%(objectsize)` answers: a size line, then the blob and a newline.
 _SIZE_ONLY = "--batch=%(objectsize)"
 # An answer of the usual link shape, a size line then the target on one line (see _common_links).
@@ -50,18 +49,11 @@ def snapshot_commit(repo: Path, commit: str = "HEAD") -> Snapshot:
     repo = repo.absolute()
     sha = _resolve(repo, commit)
     listing = _git(repo, "ls-tree", "-r", "-l", "-z", "--full-tree", sha)
-    # The links' object ids first (records end with NUL, paths hold none), so that git reads
-    # the links while the rest of the listing is parsed.
-    link_oids = _LINK_OID.findall(b"\0" + listing)
-    parts = _split(len(link_oids))
-    with _no_collection(), _CatFiles(repo, [link_oids[part] for part in parts], _cpus()) as answers:
-        records = _TREE_RECORD.findall(listing)
+    with _no_collection(), _CatFiles(repo, [], _cpus()) as answers:
+        records, parts = _parse_listing(listing, answers)
         del listing
         modes, oids, blob_sizes, raw_paths = zip(*records, strict=True) if records else ((), (), (), ())
         del records
-        links = [i for i, mode in enumerate(modes) if mode == _SYMLINK]
-        if [oids[i] for i in links] != link_oids:  # both read the same records: a bug if not
-            raise UsageError(f"git ls-tree gave a listing dgbot read two ways in {repo}")
         small = [
             i
             for i, (mode, size) in enumerate(zip(modes, blob_sizes, strict=True))
@@ -71,19 +63,25 @@ def snapshot_commit(repo: Path, commit: str = "HEAD") -> Snapshot:
             and int(size) <= annex.POINTER_MAX_SIZE
         ]
         answers.add([oids[i] for i in small])
+        # While git reads the blobs: the columns that need none.
+        links = [i for i, mode in enumerate(modes) if mode == _SYMLINK]
         paths = list(map(str, raw_paths, repeat("utf-8"), repeat("surrogateescape")))
-        mode_bits = [_MODES.get(mode) or int(mode, 8) for mode in modes]
+        mode_bits = list(map(_MODES.get, modes))
+        if None in mode_bits:  # a mode git does not write today
+            mode_bits = [bits or int(mode, 8) for bits, mode in zip(mode_bits, modes, strict=True)]
         # No size for a submodule (a DataLad subdataset: its data is in another repository) or a
         # missing object: such files are counted as of unknown size, never as empty.
-        sizes: list[int | None] = [None if size in _NO_SIZE else int(size) for size in blob_sizes]
+        if any(size in blob_sizes for size in _NO_SIZE):
+            sizes: list[int | None] = [None if size in _NO_SIZE else int(size) for size in blob_sizes]
+        else:
+            sizes = list(map(int, blob_sizes))
         keys: list[str | None] = [None] * len(paths)
         for part in parts:  # each parsed while git reads the next ones
             _set_keys(links[part], _link_keys(repo, next(answers), part.stop - part.start), keys, sizes)
         pointers = _contents(repo, next(answers), len(small))
         found = [None if content is None else annex.pointer_key(content) for content in pointers]
         _set_keys(small, ([k and k.key for k in found], [k and k.size for k in found]), keys, sizes)
-    with _no_collection():
-        files = list(map(FileEntry, paths, mode_bits, sizes, keys))
+        files = list(map(_ENTRY, zip(paths, mode_bits, sizes, keys, strict=True)))
     files.sort(key=_BY_PATH)  # git's order is byte order; str order differs for undecodable names
     return Snapshot(repo, sha, tuple(files), partial(_read_blob, repo, sha))
 
@@ -132,14 +130,33 @@ def _resolve(repo: Path, commit: str) -> str:
     return found.decode("ascii").strip()
 
 
+def _parse_listing(listing: bytes, answers: _CatFiles) -> tuple[list[tuple[bytes, ...]], list[slice]]:
+    """The records of an `ls-tree -z` listing, parsed a chunk at a time: each chunk's links go
+    to cat-file (in parts of at least _LINKS_PER_PROCESS) before the next chunk is parsed.
+
+    Returns the records and, for each part, where its links are among all the links.
+    """
+    records: list[tuple[bytes, ...]] = []
+    parts: list[slice] = []
+    waiting: list[bytes] = []
+    step = max(1, len(listing) // _PARTS)
+    start = 0
+    while start < len(listing):
+        end = listing.find(b"\0", start + step) + 1 or len(listing)  # a chunk ends after a record
+        chunk = _TREE_RECORD.findall(listing, start, end)
+        records.extend(chunk)
+        waiting.extend(oid for mode, oid, _, _ in chunk if mode == _SYMLINK)
+        start = end
+        if len(waiting) >= _LINKS_PER_PROCESS or (start >= len(listing) and waiting):
+            done = parts[-1].stop if parts else 0
+            parts.append(slice(done, done + len(waiting)))
+            answers.add(waiting)
+            waiting = []
+    return records, parts
+
+
 def _cpus() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
-def _split(count: int) -> list[slice]:
-    """Consecutive parts of `count` links, one per cat-file process: one for few links, else several."""
-    step = max(_LINKS_PER_PROCESS, -(-count // _PARTS))
-    return [slice(start, min(start + step, count)) for start in range(0, count, step)]
 
 
 @contextmanager
@@ -198,9 +215,9 @@ class _CatFiles:
         self._started[-1] = (process, files)
 
     def add(self, oids: list[bytes]) -> None:
-        """One more batch, read after the others."""
+        """One more batch, read after the others (started now if fewer than `running` are)."""
         self._waiting.append(oids)
-        if not self._started:
+        if len(self._started) < self.running:
             self._start()
 
     def __iter__(self) -> _CatFiles:

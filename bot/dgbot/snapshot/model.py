@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import accumulate
+from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -27,6 +28,9 @@ class FileEntry(NamedTuple):
     @property
     def annexed(self) -> bool:
         return self.key is not None
+
+
+_SIZE = attrgetter("size")
 
 
 @dataclass(frozen=True)
@@ -138,11 +142,11 @@ class Snapshot:
     def folders(self) -> frozenset[str]:
         """Every folder that holds at least one file (git does not track empty ones)."""
         found: set[str] = set()
-        for path in self._paths:
-            end = path.rfind("/")
-            while end > 0 and (folder := path[:end]) not in found:  # its parents are in already
+        for parent in {path.rpartition("/")[0] for path in self._paths}:  # files share folders
+            end = len(parent)
+            while end > 0 and (folder := parent[:end]) not in found:  # its parents are in already
                 found.add(folder)
-                end = path.rfind("/", 0, end)
+                end = parent.rfind("/", 0, end)
         return frozenset(found)
 
     def read(self, path: str) -> bytes | None:
@@ -155,11 +159,9 @@ class Snapshot:
 
 def sizes(entries: Iterable[FileEntry]) -> Sizes:
     """Total size of files; files of unknown size are listed, never counted as 0 silently."""
-    total, count, unknown = 0, 0, []
-    for entry in entries:
-        count += 1
-        if entry.size is None:
-            unknown.append(entry.path)
-        else:
-            total += entry.size
-    return Sizes(total, count, tuple(unknown))
+    files = entries if isinstance(entries, list | tuple) else list(entries)
+    known = list(map(_SIZE, files))
+    if None not in known:
+        return Sizes(sum(known), len(files))  # no None: all ints
+    unknown = tuple(entry.path for entry in files if entry.size is None)
+    return Sizes(sum(size for size in known if size is not None), len(files), unknown)
