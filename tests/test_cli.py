@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -184,3 +185,47 @@ def test_python_dash_m_and_version() -> None:
     )
     assert result.returncode == 0
     assert result.stdout.startswith("dgbot ")
+
+
+def _committed(source: Path, target: Path) -> tuple[Path, str]:
+    """A git repository holding a copy of `source`, committed; and its commit."""
+    shutil.copytree(source, target, symlinks=True)
+    env = {"GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "T"}
+    env |= {"GIT_COMMITTER_EMAIL": "t@example.org", "PATH": os.environ["PATH"], "HOME": os.environ["HOME"]}
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "data"]):
+        subprocess.run(["git", *command], cwd=target, check=True, env=env)
+    sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=target, check=True, capture_output=True, text=True)
+    return target, sha.stdout.strip()
+
+
+def test_check_writes_each_report_asked_for_from_one_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo, sha = _committed(
+        REPO_ROOT / "tests" / "examples" / "checks" / "formats" / "fail", tmp_path / "repo"
+    )
+    (repo / "output_data" / "figure.png").unlink()  # the work tree differs; the commit is checked
+    verdict_file, junit_file = tmp_path / "out" / "verdict.json", tmp_path / "out" / "junit.xml"
+    argv = ["check", str(repo), "--commit", "HEAD", "--format", "json", "--output", str(verdict_file)]
+    assert main([*argv, "--format", "junit", "--output", str(junit_file), "--format", "text"]) == 0
+    verdict = json.loads(verdict_file.read_text())
+    Draft202012Validator(load_schema("verdict.schema.json")).validate(verdict)
+    assert verdict["commit"] == sha and verdict["status"] == "success"  # formats warns, it does not fail
+    formats = next(c for c in verdict["checks"] if c["id"] == "formats")
+    assert [f["path"] for f in formats["findings"]] == ["output_data/figure.png"]
+    assert junit_file.read_text().count("<testcase") == len(verdict["checks"])
+    assert "output_data/figure.png" in capsys.readouterr().out  # text to standard output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["junit.xml", "verdict.json"]
+
+
+def test_check_refuses_what_it_cannot_do(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo, _ = _committed(REPO_ROOT / "tests" / "examples" / "checks" / "formats" / "pass", tmp_path / "repo")
+    assert main(["check", str(repo), "--commit", "v9.9"]) == 2
+    assert "no commit 'v9.9'" in capsys.readouterr().err
+    assert main(["check", str(tmp_path / "nowhere"), "--commit", "HEAD"]) == 2
+    assert "is not a folder" in capsys.readouterr().err
+    assert main(["check", str(repo), "--format", "json", "--format", "text"]) == 2
+    assert "only one report can go to standard output" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["check", str(repo), "--output", str(tmp_path / "x.json")])
+    assert "each --output needs its own --format" in capsys.readouterr().err
