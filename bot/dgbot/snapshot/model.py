@@ -131,12 +131,8 @@ class Snapshot:
 
     def under(self, folder: str) -> Iterator[FileEntry]:
         """Files inside `folder` ("" for all), in path order."""
-        prefix = folder.rstrip("/") + "/" if folder else ""
-        start = bisect.bisect_left(self._paths, prefix)
-        for entry in self.files[start:]:
-            if not entry.path.startswith(prefix):
-                break
-            yield entry
+        span = self.span(folder)
+        yield from self.files[span.start : span.stop]
 
     @cached_property
     def folders(self) -> frozenset[str]:
