@@ -33,3 +33,16 @@ class PlanError(DgbotError):
 
 class ResourceError(DgbotError):
     """A file shipped with dgbot (schema, template) is missing or broken: a packaging bug."""
+
+
+class UnsafePathError(DgbotError):
+    """Repository content tried to make dgbot write or read outside it (a symlink, a device, `..`).
+
+    A governance failure located at the offending path, never followed.
+    """
+
+    exit_code = EXIT_FAILURE
+
+    def __init__(self, message: str, *, path: str | None = None):
+        super().__init__(message)
+        self.path = path
