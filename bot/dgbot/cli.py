@@ -101,7 +101,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from dgbot.pipeline import govern
     from dgbot.render.report import render_report
 
-    run = govern(root, args.commit, os.environ, taken=snapshot.result)
+    run = govern(root, args.commit, os.environ, taken=snapshot.result, report_notice=True)
     for fmt, output in pairs:
         if output in (None, "-"):
             sys.stdout.write(render_report(run.verdict, fmt, _colour(sys.stdout)))
@@ -265,7 +265,7 @@ def cmd_package(args: argparse.Namespace) -> int:
     root = run.root
     out = Path(args.output) if args.output else root
     try:
-        record = load_provenance(root, run.settings)
+        record = load_provenance(root, run.settings, committed=True)
     except UsageError:
         record = None  # no run yet: the crate describes the data, code and plan only
     crate = build_crate(root, run.validation.plan, record, out)

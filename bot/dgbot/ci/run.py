@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import TextIO
 
 from dgbot.ci.actions import report_to_actions
-from dgbot.ci.execute import TITLE
+from dgbot.ci.execute import TITLE, Executed
 from dgbot.ci.runners import Runner, detect_runner
-from dgbot.config import Settings
+from dgbot.config import NO_RUN, Settings
 from dgbot.dmp.plan import Plan
 from dgbot.dmp.settings import load_settings
 from dgbot.errors import UsageError
@@ -48,7 +48,7 @@ class CiResult:
 
 
 # Runs the notebooks the plan marks for CI: (repository, report folder, plan, settings, environment).
-Executor = Callable[[Path, Path, Plan, Settings, Mapping[str, str]], CheckResult]
+Executor = Callable[[Path, Path, Plan, Settings, Mapping[str, str]], Executed]
 # Posts the verdict to the forge; returns what it did, for the log.
 Publisher = Callable[[Verdict, Runner, Mapping[str, str]], str]
 
@@ -110,18 +110,18 @@ def _outputs(verdict: Verdict, report_dir: Path) -> dict[str, str]:
 
 def _execute(
     request: CiRequest, report_dir: Path, env: Mapping[str, str], executor: Executor | None
-) -> CheckResult | None:
+) -> Executed | None:
     if "execute" not in request.stages:
         return None
     run = validate_path(request.root, env)
     plan = run.validation.plan if run.validation is not None else None
     if run.verdict.status is not Status.SUCCESS or plan is None:
-        return CheckResult("execute", TITLE, skipped="the plan is not valid; fix it first")
+        return Executed(CheckResult("execute", TITLE, skipped="the plan is not valid; fix it first"))
     elsewhere = _runs_elsewhere(plan, request.device)
     if elsewhere:
-        return CheckResult("execute", TITLE, skipped=elsewhere)
+        return Executed(CheckResult("execute", TITLE, skipped=elsewhere))
     if executor is None:
-        return CheckResult("execute", TITLE, skipped="notebook execution is not available here")
+        return Executed(CheckResult("execute", TITLE, skipped="notebook execution is not available here"))
     return executor(request.root, report_dir, plan, run.settings, env)
 
 
@@ -163,9 +163,12 @@ def run_ci(
         env["DGBOT_REPORT_DIR"] = str(request.report_dir.resolve())
     settings, _ = load_settings(request.root, env)
     report_dir = request.root / settings.report_dir
-    executed = _execute(request, report_dir, env, executor)
-    run = govern(request.root, None, env, _skipped_checks(request.stages))
+    stage = _execute(request, report_dir, env, executor)
+    # Only the record of this job's own run counts: never one the repository brought along.
+    own_run = stage.run_id if stage is not None and stage.run_id else NO_RUN
+    run = govern(request.root, None, env, _skipped_checks(request.stages), own_run=own_run)
     verdict = run.verdict if "check" in request.stages else _without_check_stage(run.verdict, request.stages)
+    executed = stage.result if stage is not None else None
     if executed is not None and run.validation is not None:
         executed = located(executed, run.validation)
     verdict = replace(_with_stage(verdict, executed), commit=runner.sha or verdict.commit)
