@@ -53,7 +53,11 @@ class FakeGitHub(GitAndChecks):
 
     @staticmethod
     def user(login: str) -> dict[str, Any]:
-        return {"login": login, "id": 1 + sum(map(ord, login)), "type": "Bot" if login.endswith("[bot]") else "User"}
+        return {
+            "login": login,
+            "id": 1 + sum(map(ord, login)),
+            "type": "Bot" if login.endswith("[bot]") else "User",
+        }
 
     def _check_repo(self, request: Request) -> None:
         if request.groups[:2] != (self.repo.owner, self.repo.name):
@@ -126,7 +130,9 @@ class FakeGitHub(GitAndChecks):
         return Response(201, {"token": token, "expires_at": expires.strftime("%Y-%m-%dT%H:%M:%SZ")})
 
     def get_app(self, request: Request) -> Response:
-        return Response(200, {"id": 12345, "slug": self.app_slug, "name": self.app_slug, "owner": self.user("lab")})
+        return Response(
+            200, {"id": 12345, "slug": self.app_slug, "name": self.app_slug, "owner": self.user("lab")}
+        )
 
     def get_user(self, request: Request) -> Response:
         login = self.login(request)
@@ -221,7 +227,11 @@ class FakeGitHub(GitAndChecks):
 
     def create_comment(self, request: Request) -> Response:
         thread = self._thread(request)
-        comment = {"id": self.repo.new_id(), "body": self._body(request.json()), "author": self.login(request)}
+        comment = {
+            "id": self.repo.new_id(),
+            "body": self._body(request.json()),
+            "author": self.login(request),
+        }
         thread.comments.append(comment)
         return Response(201, self._comment(comment))
 

@@ -61,7 +61,12 @@ class FakeGitLab:
 
     def _note(self, note: dict[str, Any]) -> dict[str, Any]:
         shown = {k: v for k, v in note.items() if k != "author"}
-        return {**shown, "author": self.user(str(note["author"])), "system": False, "noteable_type": "MergeRequest"}
+        return {
+            **shown,
+            "author": self.user(str(note["author"])),
+            "system": False,
+            "noteable_type": "MergeRequest",
+        }
 
     def _issue(self, t: Thread) -> dict[str, Any]:
         return {
@@ -158,7 +163,11 @@ class FakeGitLab:
         return page(request, notes, f"{self.server.url}{request.path[len(self.server.prefix) :]}", default=20)
 
     def create_note(self, request: Request) -> Response:
-        note = {"id": self.repo.new_id(), "body": self._text(request.json(), "body"), "author": self.login(request)}
+        note = {
+            "id": self.repo.new_id(),
+            "body": self._text(request.json(), "body"),
+            "author": self.login(request),
+        }
         self._mr(request).comments.append(note)
         return Response(201, self._note(note))
 

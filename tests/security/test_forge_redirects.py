@@ -100,7 +100,9 @@ def test_dgbot_publish_refuses_a_redirect_to_another_host(
 def test_a_write_redirected_with_its_body_is_refused(kind: str, elsewhere: FakeServer) -> None:
     """307 keeps the method and body: the issue (and the token) would be posted to the other host."""
     served = serve(kind)
-    served.fake.server.before = redirect(307, elsewhere.root, lambda r: r.method == "POST" and "issues" in r.path)
+    served.fake.server.before = redirect(
+        307, elsewhere.root, lambda r: r.method == "POST" and "issues" in r.path
+    )
     try:
         with pytest.raises(RedirectRefused) as refused:
             publish(served.forge, verdicts.failing(served.seed.sha), Target(served.seed.sha, "main"))
@@ -153,7 +155,9 @@ def tls(tmp_path_factory: pytest.TempPathFactory) -> tuple[ssl.SSLContext, Path]
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - dt.timedelta(minutes=5))
         .not_valid_after(now + dt.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False
+        )
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .sign(key, hashes.SHA256())
     )

@@ -86,7 +86,9 @@ class GitHubForge:
             except GithubException as exc:
                 data = exc.data
                 message = str(data.get("message", "")) if isinstance(data, dict) else str(data or "")
-                raise http_error(exc.status, exc.headers or {}, self._secrets.message(message), what) from None
+                raise http_error(
+                    exc.status, exc.headers or {}, self._secrets.message(message), what
+                ) from None
             except requests.RequestException as exc:
                 raise TransientError(f"{what}: {self._secrets.scrub(str(exc))}") from None
 
