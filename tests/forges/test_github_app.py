@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 import pytest
+
 from dgbot.forges.github import AppCredentials
 from dgbot.forges.publish import Target, publish
 from forges import verdicts
