@@ -24,6 +24,7 @@ from dgbot.cli import main
 from dgbot.errors import EXIT_USAGE
 from dgbot.forges.base import RedirectRefused
 from dgbot.forges.github import AppCredentials
+from dgbot.forges.origin import origin_of, refusal, shown
 from dgbot.forges.publish import Target, publish
 from dgbot.forges.retry import RetryPolicy
 from dgbot.render import render_json
@@ -218,3 +219,19 @@ def test_a_redirect_within_the_forge_is_still_followed(kind: str) -> None:
         served.stop()
     assert [(i.number, i.author) for i in found] == [(1, "dgbot")]
     assert any(code == 301 for code in served.fake.server.answered)  # the redirect happened
+
+
+def test_the_refusal_says_what_was_refused_and_shows_no_path() -> None:
+    home = origin_of("https://gitlab.example.org/api/v4")
+    assert shown(home) == "https://gitlab.example.org:443"
+    cases = {
+        "https://evil.example.net/x?private_token=glpat-1": "a redirect to another host",
+        "http://gitlab.example.org/api/v4/user": "a downgrade from https to http",
+        "https://gitlab.example.org:8443/api/v4/user": "a redirect to another host",
+    }
+    for target, what in cases.items():
+        text = str(refusal("GitLab", home, target, 302))
+        assert text.startswith(f"GitLab: {what} was refused (HTTP 302 from {shown(home)} to ")
+        assert "glpat" not in text and "/api" not in text
+    upgrade = refusal("Gitea", origin_of("http://git.example.org"), "https://git.example.org/", 301)
+    assert "a redirect from http to https (name the https URL)" in str(upgrade)

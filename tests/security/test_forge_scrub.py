@@ -85,8 +85,8 @@ def test_no_part_of_an_echoed_secret_is_shown(
     served.fake.server.before = echo
     verdict = tmp_path / "verdict.json"
     verdict.write_text(render_json(verdicts.many_findings(3, served.seed.sha)), encoding="utf-8")
-    args = ["publish", "--verdict", str(verdict), "--forge", served.kind, "--repo", served.seed.repo,
-            "--sha", served.seed.sha, "--branch", "main", "--url", url_of(served.kind, served.fake)]  # fmt: skip
+    where = ["--repo", served.seed.repo, "--sha", served.seed.sha, "--url", url_of(served.kind, served.fake)]
+    args = ["publish", "--verdict", str(verdict), "--forge", served.kind, "--branch", "main", *where]
     assert main(args) == EXIT_INTERNAL  # 503 retried, then 422: the forge refused the edit
     captured = capsys.readouterr()
     assert len(echo.echoed) == 2 and all(len(s) > MESSAGE_LIMIT - START for s in echo.echoed)

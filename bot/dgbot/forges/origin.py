@@ -36,16 +36,22 @@ def shown(origin: Origin) -> str:
     return f"{scheme}://{host}:{port}"
 
 
+def _what(home: Origin, there: Origin, status: int | None) -> str:
+    if status is None:
+        return "a request to another host"
+    if there[1] == home[1] and home[0] == "https" and there[0] != "https":
+        return "a downgrade from https to http"
+    if there[1] == home[1] and home[0] == "http" and there[0] == "https":
+        return "a redirect from http to https (name the https URL)"
+    return "a redirect to another host"  # another port of the same name is another host too
+
+
 def refusal(forge: str, home: Origin, target: str, status: int | None) -> RedirectRefused:
     """The error for a redirect (or a request) from the forge's origin to another."""
     there = origin_of(target)
-    downgrade = home[0] == "https" and there[0] != "https" and there[1] == home[1]
-    what = "a downgrade from https to http" if downgrade else "a redirect to another host"
-    if status is None:
-        what = "a request to another host"
     answer = f"HTTP {status} " if status is not None else ""
     return RedirectRefused(
-        f"{forge}: {what} was refused ({answer}from {shown(home)} to {shown(there)}): "
+        f"{forge}: {_what(home, there, status)} was refused ({answer}from {shown(home)} to {shown(there)}): "
         "dgbot sends its token to the configured forge only; check --url",
         status=status,
     )
