@@ -54,14 +54,14 @@ class GitHubForge:
         if (token is None) == (app is None):
             raise AccessError("GitHub needs either a token or GitHub App credentials")
         self._secrets = Secrets(token, key=app.private_key if app else None)
-        self._jwt = AppJwt(app, self._secrets) if app else None
-        auth: Auth.Auth = (
-            Installation(self._jwt, app.installation_id, self._secrets)  # type: ignore[union-attr]
-            if self._jwt
-            else Auth.Token(token)  # type: ignore[arg-type]
-        )
+        self._jwt: AppJwt | None = None
+        if app is not None:
+            self._jwt = AppJwt(app, self._secrets)
+            auth: Auth.Auth = Installation(self._jwt, app.installation_id, self._secrets)
+        else:
+            auth = Auth.Token(str(token))  # not None: one of the two was given
         guard_connections()
-        self._options = {"base_url": base_url, "retry": None, "timeout": int(timeout)}
+        self._base_url, self._timeout = base_url, int(timeout)
         between = Consts.DEFAULT_SECONDS_BETWEEN_REQUESTS if throttle else None
         writes = Consts.DEFAULT_SECONDS_BETWEEN_WRITES if throttle else None
         self._client = Github(
@@ -98,7 +98,9 @@ class GitHubForge:
         """`GET /user` for a token; an App's bot account is `<slug>[bot]` (`GET /app`, with the JWT)."""
         if self._jwt is None:
             return str(self._call("reading the token's account", lambda: self._client.get_user().login))
-        integration = GithubIntegration(auth=self._jwt, **self._options)  # type: ignore[arg-type]
+        integration = GithubIntegration(
+            auth=self._jwt, base_url=self._base_url, retry=None, timeout=self._timeout
+        )
         slug = self._call("reading the App", lambda: integration.get_app().slug)
         return f"{slug}[bot]"
 
