@@ -19,6 +19,7 @@ import uuid
 from pathlib import Path
 
 SUPERVISOR = "dgbot.notebooks.supervise"
+LINUX = sys.platform == "linux"  # subreapers, /proc and cgroups; elsewhere the process group alone
 STOP_SECONDS = 10.0  # the supervisor's own KILL_SECONDS, and a little more
 
 
@@ -38,7 +39,7 @@ def cgroup_root() -> Path | None:
 
 def make_cgroup() -> Path | None:
     """A new, empty cgroup for one kernel beside this process's own, or None where none can be made."""
-    root = cgroup_root()
+    root = cgroup_root() if LINUX else None
     if root is None:
         return None
     folder = root / f"dgbot-kernel-{os.getpid()}-{uuid.uuid4().hex[:12]}"
@@ -84,6 +85,8 @@ class Containment:
 
     def command(self, kernel: list[str]) -> list[str]:
         """The kernel's command line, run under the supervisor."""
+        if not LINUX:
+            return kernel
         where = ["--cgroup", str(self.cgroup)] if self.cgroup is not None else []
         return [sys.executable, "-I", "-m", SUPERVISOR, *where, "--", *kernel]
 
