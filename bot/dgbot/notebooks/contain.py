@@ -55,20 +55,24 @@ def kill_cgroup(folder: Path) -> None:
     deadline = time.monotonic() + STOP_SECONDS
     while time.monotonic() < deadline:
         try:
-            procs = (folder / "cgroup.procs").read_text(encoding="ascii").split()
-        except OSError:
-            return  # removed already
-        if not procs:
-            with contextlib.suppress(OSError):
-                folder.rmdir()
+            folder.rmdir()  # refused (EBUSY) while a process, even one exiting, is still in it
             return
+        except FileNotFoundError:
+            return
+        except OSError:
+            pass
         try:
             (folder / "cgroup.kill").write_text("1", encoding="ascii")  # Linux 5.14+
         except OSError:
-            for pid in procs:
-                with contextlib.suppress(ProcessLookupError, ValueError):
-                    os.kill(int(pid), signal.SIGKILL)
+            _kill_each(folder)
         time.sleep(0.005)
+
+
+def _kill_each(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        for pid in (folder / "cgroup.procs").read_text(encoding="ascii").split():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(int(pid), signal.SIGKILL)
 
 
 class Containment:
