@@ -176,6 +176,16 @@ def cmd_publish(args: argparse.Namespace) -> int:
     from dgbot.forges.publish import Target, publish
 
     verdict = load_verdict(Path(args.verdict))
+    if args.ci:  # as `dgbot ci --publish` does, from a verdict an earlier step saved
+        from dgbot.ci.publish import publish_from_runner
+        from dgbot.ci.runners import detect_runner
+
+        done = publish_from_runner(verdict, detect_runner(os.environ), os.environ)
+        sys.stdout.write("" if args.quiet else done + "\n")
+        return _exit_code(verdict)
+    missing = [f"--{name}" for name in ("forge", "repo", "sha") if not getattr(args, name)]
+    if missing:
+        raise UsageError(f"{', '.join(missing)} needed (or --ci, to take them from the CI job's variables)")
     branch = args.branch or ci_branch(os.environ)
     if not branch:
         raise UsageError("--branch is needed: the governance issue is per branch")
@@ -332,9 +342,10 @@ def build_parser() -> argparse.ArgumentParser:
         "publish", parents=[common], help="post a verdict JSON to GitHub/GitLab/GIN/Gitea"
     )
     pub.add_argument("--verdict", required=True, help="verdict JSON written by dgbot check --format json")
-    pub.add_argument("--forge", required=True, choices=("github", "gitlab", "gin", "gitea"), help="the forge")
-    pub.add_argument("--repo", required=True, help="OWNER/NAME (GitLab: the project path or id)")
-    pub.add_argument("--sha", required=True, help="commit the verdict is about")
+    pub.add_argument("--forge", choices=("github", "gitlab", "gin", "gitea"), help="the forge")
+    pub.add_argument("--repo", help="OWNER/NAME (GitLab: the project path or id)")
+    pub.add_argument("--sha", help="commit the verdict is about")
+    pub.add_argument("--ci", action="store_true", help="all of those from the CI job's variables")
     pub.add_argument("--url", help="API URL (GitHub Enterprise, self-managed GitLab, a GIN or Gitea server)")
     pub.add_argument("--branch", help="branch of the governance issue (default: from the CI variables)")
     pub.add_argument("--pr", type=int, help="pull/merge request number to comment on")

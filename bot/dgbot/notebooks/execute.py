@@ -16,6 +16,8 @@ from typing import Any
 
 import nbformat
 
+from dgbot.notebooks.contain import Containment
+from dgbot.notebooks.environment import kernel_environment
 from dgbot.notebooks.execution import CellError, Execution, Job, Outcome, describe, first_error, own_cells
 from dgbot.notebooks.watch import KernelWatch, Progress
 
@@ -49,19 +51,43 @@ def parameterize(notebook: nbformat.NotebookNode, parameters: Mapping[str, Any])
 def run_notebook(source: str, output: str, parameters: Mapping[str, Any], cwd: str) -> None:
     """Execute the notebook `source` with `parameters` on the python3 kernel, writing it to `output`.
 
-    A small helper for the generated workflow notebooks (issue 3); papermill raises
-    PapermillExecutionError, with the executed notebook written, when a cell fails.
+    A small helper for the generated workflow notebooks: the same kernel environment, containment
+    and timeouts as `dgbot run`; a notebook that does not complete raises RuntimeError with why.
     """
-    import papermill
+    job = Job(Path(source), Path(output), Path(source).name, cwd=Path(cwd), parameters=dict(parameters))
+    execution = execute_notebook(job)
+    if not execution.ok:
+        raise RuntimeError(execution.message)
 
-    papermill.execute_notebook(
-        source, output, parameters=dict(parameters), cwd=cwd, kernel_name="python3", progress_bar=False
-    )
+
+@cache
+def _kernel_manager() -> type[Any]:
+    """jupyter_client's kernel manager, starting the kernel under its Containment and stopping it there."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class ContainedKernelManager(AsyncKernelManager):
+        containment: Containment | None = None
+
+        def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+            command: list[str] = super().format_kernel_cmd(extra_arguments)
+            return self.containment.command(command) if self.containment else command
+
+        async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+            if self.containment is not None:
+                self.containment.attach(getattr(self.provisioner, "process", None))
+
+        async def _async_kill_kernel(self, restart: bool = False) -> None:
+            if self.containment is not None:  # before the process group is killed, taking the supervisor
+                self.containment.stop()
+            await super()._async_kill_kernel(restart)
+
+    return ContainedKernelManager
 
 
 @cache
 def _engine() -> str:
-    """Register papermill's nbclient engine with our hooks: progress, the kernel's process group, cwd."""
+    """Register papermill's nbclient engine with our hooks: progress, containment, environment, cwd."""
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
 
@@ -77,8 +103,11 @@ def _engine() -> str:
 
             nb_man.cell_start = started
             cwd = watch.job.cwd or watch.job.source.parent
+            km = _kernel_manager()(kernel_name=kernel_name)
+            km.containment = watch.containment
             watch.client = PapermillNotebookClient(
                 nb_man,
+                km=km,
                 kernel_name=kernel_name,
                 timeout=kwargs.get("execution_timeout"),
                 startup_timeout=kwargs.get("start_timeout", 60),
@@ -86,7 +115,7 @@ def _engine() -> str:
                 resources={"metadata": {"path": str(cwd)}},  # the kernel's cwd; no process-wide chdir
                 log=_QUIET,  # what goes wrong comes back as the Execution record
             )
-            return watch.client.execute(stderr=watch.stderr)
+            return watch.client.execute(stderr=watch.stderr, env=kernel_environment(os.environ))
 
     papermill_engines.register("dgbot", WatchedEngine)
     return "dgbot"
