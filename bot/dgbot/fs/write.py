@@ -38,13 +38,16 @@ def boundary(folder: Path, repository: Path) -> Path:
     return repository if inside(folder, repository) else folder
 
 
-def write_file(root: Path, target: Path, data: str | bytes) -> None:
-    """Write `data` (text as UTF-8, unencodable characters escaped) to `target`, which lies in `root`."""
+def write_file(root: Path, target: Path, data: str | bytes, *, sync: bool = True) -> None:
+    """Write `data` (text as UTF-8, unencodable characters escaped) to `target`, which lies in `root`.
+
+    `sync=False` skips the fsync, for files of a `staged_folder` (the folder's rename is what counts).
+    """
     raw = data.encode("utf-8", "backslashreplace") if isinstance(data, str) else data
-    _write(root, target, lambda out: out.write(raw))
+    _write(root, target, lambda out: out.write(raw), sync)
 
 
-def copy_file(root: Path, target: Path, source: Path) -> None:
+def copy_file(root: Path, target: Path, source: Path, *, sync: bool = True) -> None:
     """Copy the file `source` (its bytes, permission bits and times) to `target`, which lies in `root`."""
 
     def fill(out: BinaryIO) -> None:
@@ -54,7 +57,7 @@ def copy_file(root: Path, target: Path, source: Path) -> None:
         os.fchmod(out.fileno(), stat.S_IMODE(status.st_mode))
         os.utime(out.fileno(), ns=(status.st_atime_ns, status.st_mtime_ns))
 
-    _write(root, target, fill)
+    _write(root, target, fill, sync)
 
 
 def remove_file(root: Path, target: Path) -> None:
@@ -111,7 +114,7 @@ def _holds_file(folder: int, name: str, marker: str) -> bool:
     return found is not None and stat.S_ISREG(found.st_mode)
 
 
-def _write(root: Path, target: Path, fill: Callable[[BinaryIO], object]) -> None:
+def _write(root: Path, target: Path, fill: Callable[[BinaryIO], object], sync: bool) -> None:
     *folders, name = _parts(root, target)
     with _opened(root, target, folders, create=True) as folder:
         existing = _status(folder, name)
@@ -125,7 +128,8 @@ def _write(root: Path, target: Path, fill: Callable[[BinaryIO], object]) -> None
             with os.fdopen(os.open(temporary, _NEW_FILE, 0o666, dir_fd=folder), "wb") as out:
                 fill(out)
                 out.flush()
-                os.fsync(out.fileno())
+                if sync:  # the rename must not reach the disk before the data does
+                    os.fsync(out.fileno())
             os.replace(temporary, name, src_dir_fd=folder, dst_dir_fd=folder)
         except BaseException:
             with contextlib.suppress(OSError):
