@@ -62,7 +62,7 @@ def cmd_madmp(args: argparse.Namespace) -> int:
     if args.output in (None, "-"):
         sys.stdout.write(text)
     else:
-        _write_atomic(Path(args.output), text)
+        _write_output(run.root or Path(args.path).parent, Path(args.output), text)
     return EXIT_OK
 
 
@@ -106,7 +106,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         if output in (None, "-"):
             sys.stdout.write(render_report(run.verdict, fmt, _colour(sys.stdout)))
         else:
-            _write_atomic(Path(output), render_report(run.verdict, fmt))
+            _write_output(root, Path(output), render_report(run.verdict, fmt))
     return _exit_code(run.verdict)
 
 
@@ -286,12 +286,11 @@ def cmd_package(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    """Write through a temporary file, so a failure never leaves half a file behind."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.dgbot-tmp")
-    temporary.write_text(text, encoding="utf-8", errors="backslashreplace")
-    os.replace(temporary, path)
+def _write_output(repository: Path, path: Path, text: str) -> None:
+    """A file named on the command line: no link followed in the repository; elsewhere its folder trusted."""
+    from dgbot.fs.write import boundary, write_file
+
+    write_file(boundary(path.parent, repository), path, text)
 
 
 def build_parser() -> argparse.ArgumentParser:

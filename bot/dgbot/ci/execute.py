@@ -28,7 +28,7 @@ def execute_stage(
     root: Path, report_dir: Path, plan: Plan, settings: Settings, environ: Mapping[str, str]
 ) -> Executed:
     """Run the plan's notebooks, executed copies and provenance under `report_dir`."""
-    relative = os.path.relpath(report_dir.resolve(), root.resolve())
+    relative = os.path.relpath(os.path.abspath(report_dir), os.path.abspath(root))  # links kept: refused
     report = run_notebooks(root, plan, replace(settings, report_dir=relative), environ=environ)
     if not report.executions and not report.findings:
         why = "the plan marks no notebooks for CI"

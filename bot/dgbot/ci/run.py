@@ -15,6 +15,7 @@ from dgbot.config import NO_RUN, Settings
 from dgbot.dmp.plan import Plan
 from dgbot.dmp.settings import load_settings
 from dgbot.errors import UsageError
+from dgbot.fs.write import boundary, make_folder, write_file
 from dgbot.pipeline import govern, located, validate_path
 from dgbot.records import CheckResult, Status, Verdict
 from dgbot.render import REPORT_FILES, render_report, render_text
@@ -84,15 +85,11 @@ def _without_check_stage(verdict: Verdict, stages: frozenset[str]) -> Verdict:
     return replace(verdict, checks=checks)
 
 
-def _write_reports(verdict: Verdict, folder: Path) -> dict[str, Path]:
-    folder.mkdir(parents=True, exist_ok=True)
+def _write_reports(verdict: Verdict, within: Path, folder: Path) -> dict[str, Path]:
     written = {}
     for fmt, name in REPORT_FILES.items():
-        target = folder / name
-        temporary = folder / f".{name}.dgbot-tmp"
-        temporary.write_text(render_report(verdict, fmt), encoding="utf-8", errors="backslashreplace")
-        os.replace(temporary, target)
-        written[fmt] = target
+        write_file(within, folder / name, render_report(verdict, fmt))
+        written[fmt] = folder / name
     return written
 
 
@@ -160,9 +157,11 @@ def run_ci(
     if runner.visibility and not env.get("DGBOT_REPOSITORY_VISIBILITY"):
         env["DGBOT_REPOSITORY_VISIBILITY"] = runner.visibility
     if request.report_dir is not None:  # the reproducibility check reads the run's record there
-        env["DGBOT_REPORT_DIR"] = str(request.report_dir.resolve())
+        env["DGBOT_REPORT_DIR"] = os.path.abspath(request.report_dir)  # as named: a link in it is refused
     settings, _ = load_settings(request.root, env)
     report_dir = request.root / settings.report_dir
+    within = boundary(report_dir, request.root)
+    make_folder(within, report_dir)  # a report folder that leads through a link: refused before anything runs
     stage = _execute(request, report_dir, env, executor)
     # Only the record of this job's own run counts: never one the repository brought along.
     own_run = stage.run_id if stage is not None and stage.run_id else NO_RUN
@@ -172,7 +171,7 @@ def run_ci(
     if executed is not None and run.validation is not None:
         executed = located(executed, run.validation)
     verdict = replace(_with_stage(verdict, executed), commit=runner.sha or verdict.commit)
-    reports = _write_reports(verdict, report_dir)
+    reports = _write_reports(verdict, within, report_dir)
     if runner.kind == "github":
         report_to_actions(verdict, request.root, runner.workspace, _outputs(verdict, report_dir), env, stream)
     if not request.quiet:

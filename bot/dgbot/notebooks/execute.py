@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import logging
 import os
+import tempfile
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -16,6 +17,7 @@ from typing import Any
 
 import nbformat
 
+from dgbot.fs.write import write_file
 from dgbot.notebooks.contain import Containment
 from dgbot.notebooks.environment import kernel_environment
 from dgbot.notebooks.execution import CellError, Execution, Job, Outcome, describe, first_error, own_cells
@@ -129,17 +131,18 @@ def execute_notebook(job: Job, progress: Progress | None = None) -> Execution:
     except Exception as unreadable:  # not JSON, not a notebook: a record, never a crash
         message = f"cannot read the notebook: {type(unreadable).__name__}: {unreadable}"
         return Execution(job, Outcome.ERROR, started, _now(), time.monotonic() - clock, message=message)
-    job.output.parent.mkdir(parents=True, exist_ok=True)
-    temporary = job.output.with_name(f".{job.output.stem}.dgbot-tmp.ipynb")
     watch = KernelWatch(job, progress)
-    outcome, error, message = _execute(source, temporary, job, watch)
-    executed = _read(temporary) or source
-    temporary.unlink(missing_ok=True)
+    # papermill writes its copy as it goes: into a private folder of our own, not beside the output,
+    # where a committed link could send it anywhere.
+    with tempfile.TemporaryDirectory(prefix="dgbot-run-", ignore_cleanup_errors=True) as private:
+        temporary = Path(private) / job.output.name
+        outcome, error, message = _execute(source, temporary, job, watch)
+        executed = _read(temporary) or source
     if error is not None and outcome in (Outcome.TIMEOUT, Outcome.DIED):
         _add_error_output(executed, error)
     execution = Execution(job, outcome, started, _now(), time.monotonic() - clock, error, message)
     executed.metadata["dgbot"] = {**job.metadata, "execution": execution.to_dict()}
-    write_notebook(executed, job.output)
+    write_notebook(executed, job.output, job.within or job.output.parent)
     return execution
 
 
@@ -234,11 +237,10 @@ def _read(path: Path) -> nbformat.NotebookNode | None:
         return None
 
 
-def write_notebook(notebook: nbformat.NotebookNode, path: Path) -> None:
-    """Write through a temporary file, so a reader never sees half a notebook."""
-    temporary = path.with_name(f".{path.name}.dgbot-write")
-    nbformat.write(notebook, temporary)  # type: ignore[no-untyped-call]
-    os.replace(temporary, path)
+def write_notebook(notebook: nbformat.NotebookNode, path: Path, within: Path) -> None:
+    """Write the notebook to `path` in the folder `within`, all or nothing and through no link."""
+    text: str = nbformat.writes(notebook)  # type: ignore[no-untyped-call]
+    write_file(within, path, text if text.endswith("\n") else text + "\n")
 
 
 def _now() -> str:
