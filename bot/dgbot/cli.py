@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import logging
 import os
 import sys
 import traceback
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from dgbot import __version__
 from dgbot.choices import REPORTS, STANDARDS
 from dgbot.errors import EXIT_FAILURE, EXIT_INTERNAL, EXIT_OK, DgbotError, PlanError, UsageError
+from dgbot.render.escape import visible, visible_lines
 
 # Each command imports what it needs: `dgbot check` starts git before importing the checks,
 # and `dgbot validate` (a pre-commit hook) never imports them.
@@ -56,7 +58,7 @@ def cmd_madmp(args: argparse.Namespace) -> int:
         document = export_madmp(validation.plan, args.standard)
     except PlanError as exc:
         where = f"{validation.path} {exc.json_path}: " if exc.json_path else f"{validation.path}: "
-        sys.stderr.write(f"{where}{exc}\n")
+        sys.stderr.write(f"{visible(f'{where}{exc}')}\n")
         return EXIT_FAILURE
     text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     if args.output in (None, "-"):
@@ -157,7 +159,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     if args.check:
         drift = check_folder(plan, run.settings, root, out)
         for state in drift:
-            sys.stdout.write(f"drift: {state.message}\n")
+            sys.stdout.write(f"drift: {visible(state.message)}\n")
         if not args.quiet:
             sys.stdout.write(
                 f"{len(drift)} difference(s) from what the plan generates\n" if drift else "no drift\n"
@@ -165,7 +167,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
         return EXIT_FAILURE if drift else EXIT_OK
     for action in generate_into(plan, run.settings, root, out):
         if not args.quiet or action.done in ("kept", "written-beside", "skipped"):
-            sys.stdout.write(f"{action.message}\n")
+            sys.stdout.write(f"{visible(action.message)}\n")
     return EXIT_OK
 
 
@@ -194,10 +196,10 @@ def cmd_publish(args: argparse.Namespace) -> int:
     outcome = publish(forge, verdict, target)
     if not args.quiet:
         contexts = ", ".join(f"{s.context}={s.state}" for s in outcome.statuses) or "none changed"
-        sys.stdout.write(f"statuses: {contexts}\nissue: {outcome.issue_action}")
+        sys.stdout.write(f"statuses: {visible(contexts)}\nissue: {visible(outcome.issue_action)}")
         sys.stdout.write(f" (#{outcome.issue})\n" if outcome.issue is not None else "\n")
         if outcome.comment is not None:
-            sys.stdout.write(f"comment: {outcome.comment} on #{args.pr}\n")
+            sys.stdout.write(f"comment: {visible(outcome.comment)} on #{args.pr}\n")
     return _exit_code(verdict)
 
 
@@ -259,9 +261,9 @@ def cmd_record(args: argparse.Namespace) -> int:
     for result in results:
         if not args.quiet or result.failed:
             line = f"{result.action} ({result.status}): {result.path or ''} {result.message}"
-            sys.stdout.write(line.rstrip() + "\n")
+            sys.stdout.write(visible(line.rstrip()) + "\n")
     for finding in findings:
-        sys.stderr.write(f"{finding.location}: {finding.message}\n")
+        sys.stderr.write(f"{visible(finding.location)}: {visible(finding.message)}\n")
     return EXIT_FAILURE if findings else EXIT_OK
 
 
@@ -282,7 +284,7 @@ def cmd_package(args: argparse.Namespace) -> int:
     written = write_crate(crate, root, out)
     if not args.quiet:
         actions = len((record or {}).get("notebooks", ()))
-        sys.stdout.write(f"crate: {written} ({len(crate.data_entities)} files, {actions} run(s))\n")
+        sys.stdout.write(f"crate: {visible(written)} ({len(crate.data_entities)} files, {actions} run(s))\n")
     return EXIT_OK
 
 
@@ -376,11 +378,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _VisibleFormatter(logging.Formatter):
+    """Libraries' warnings (papermill, nbclient) quote repository text too: each line `visible`."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return visible_lines(super().format(record))
+
+
 def _robust_streams() -> None:
-    """Plans may hold text that cannot be encoded (lone surrogates): escape it, never crash."""
+    """Plans may hold text that cannot be encoded (lone surrogates): escape it, never crash.
+
+    Library log records, which Python would print raw through its last-resort handler, go
+    through a handler that shows control characters escaped.
+    """
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")
+    handler = logging.StreamHandler()
+    handler.setFormatter(_VisibleFormatter("%(message)s"))
+    logging.basicConfig(level=logging.WARNING, handlers=[handler])  # a no-op once logging is set up
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -390,11 +406,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.handler(args)
     except DgbotError as exc:
-        sys.stderr.write(f"dgbot: {exc}\n")
+        sys.stderr.write(f"dgbot: {visible(exc)}\n")
         return exc.exit_code
     except Exception as exc:
         if args.verbose:
-            traceback.print_exc()
-        sys.stderr.write(f"dgbot: internal error: {type(exc).__name__}: {exc} (run with -v for details)\n")
+            sys.stderr.write(visible_lines(traceback.format_exc()))
+        said = f"{type(exc).__name__}: {visible(exc)}"
+        sys.stderr.write(f"dgbot: internal error: {said} (run with -v for details)\n")
         return EXIT_INTERNAL
     return code

@@ -19,6 +19,7 @@ from dgbot.fs.write import boundary, make_folder, write_file
 from dgbot.pipeline import govern, located, validate_path
 from dgbot.records import CheckResult, Status, Verdict
 from dgbot.render import REPORT_FILES, render_report, render_text
+from dgbot.render.escape import visible
 from dgbot.render.status import describe_verdict
 
 # In pipeline order. "validate" always runs: nothing else means anything without a valid plan.
@@ -176,11 +177,11 @@ def run_ci(
         report_to_actions(verdict, request.root, runner.workspace, _outputs(verdict, report_dir), env, stream)
     if not request.quiet:
         stream.write(render_text(verdict))
-    stream.write(f"reports: {report_dir}\n")
+    stream.write(f"reports: {visible(report_dir)}\n")
     if request.publish and "publish" in request.stages:
         if publisher is None:
             raise UsageError(
                 "--publish needs a forge: run in GitHub Actions or GitLab CI, with DGBOT_TOKEN set"
             )
-        stream.write(publisher(verdict, runner, env) + "\n")
+        stream.write(visible(publisher(verdict, runner, env)) + "\n")
     return CiResult(verdict, runner, report_dir, reports)

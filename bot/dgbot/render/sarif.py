@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from dgbot.records import CheckResult, Finding, Severity, Status, Verdict, fingerprint_findings
 from dgbot.render.codequality import dump_json, report_path
+from dgbot.render.escape import visible
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 MAX_RESULTS = 25_000  # GitHub refuses a run with more results
@@ -18,8 +19,8 @@ _LINK_SYNTAX = re.compile(r"([\\\[\]])")
 
 
 def sarif_text(text: str) -> str:
-    """Plain SARIF message text: `[`, `]` and `\\` escaped so no embedded link forms (§3.11.6)."""
-    return _LINK_SYNTAX.sub(r"\\\1", text)
+    """Plain SARIF message text on one line, `[`, `]` and `\\` escaped so no embedded link forms (§3.11.6)."""
+    return _LINK_SYNTAX.sub(r"\\\1", visible(text))
 
 
 def _rule_level(check: CheckResult) -> str:
@@ -32,8 +33,8 @@ def _rule_level(check: CheckResult) -> str:
 def _rule(check: CheckResult) -> dict[str, Any]:
     return {
         "id": check.id,
-        "shortDescription": {"text": check.title},
-        "fullDescription": {"text": check.description or check.title},
+        "shortDescription": {"text": visible(check.title)},
+        "fullDescription": {"text": visible(check.description or check.title)},
         "defaultConfiguration": {"level": _rule_level(check)},
     }
 
@@ -74,7 +75,7 @@ def _notifications(verdict: Verdict, omitted: int) -> list[dict[str, Any]]:
         notes.append({"level": level, "message": {"text": sarif_text(text)}, "descriptor": {"id": check.id}})
     if omitted:
         text = f"{omitted} less severe results were left out: GitHub accepts {MAX_RESULTS} per run"
-        notes.append({"level": "warning", "message": {"text": text}})
+        notes.append({"level": "warning", "message": {"text": sarif_text(text)}})
     return notes
 
 
