@@ -16,11 +16,17 @@ FINGERPRINT_KEY = "dgbotFinding/v1"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTICE: "note"}
 _RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.NOTICE: 2}
 _LINK_SYNTAX = re.compile(r"([\\\[\]])")
+_NOT_BYTES = re.compile("[\ud800-\udc7f\udd00-\udfff]")  # lone surrogates that are no escaped byte
 
 
 def sarif_text(text: str) -> str:
     """Plain SARIF message text on one line, `[`, `]` and `\\` escaped so no embedded link forms (§3.11.6)."""
     return _LINK_SYNTAX.sub(r"\\\1", visible(text))
+
+
+def artifact_uri(path: str) -> str:
+    """A repository path as a relative URI; an undecodable file name keeps its bytes (%xx)."""
+    return quote(_NOT_BYTES.sub("\ufffd", path), errors="surrogateescape")
 
 
 def _rule_level(check: CheckResult) -> str:
@@ -44,7 +50,7 @@ def _location(verdict: Verdict, finding: Finding) -> dict[str, Any]:
     region = {"startLine": loc.line or 1}  # GitHub needs a line; unknown means the file's first
     if loc.line is not None and loc.column is not None:
         region["startColumn"] = loc.column
-    physical = {"artifactLocation": {"uri": quote(report_path(verdict, finding))}, "region": region}
+    physical = {"artifactLocation": {"uri": artifact_uri(report_path(verdict, finding))}, "region": region}
     located: dict[str, Any] = {"physicalLocation": physical}
     if loc.json_path:
         located["logicalLocations"] = [{"fullyQualifiedName": loc.json_path, "kind": "member"}]
