@@ -379,10 +379,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 class _VisibleFormatter(logging.Formatter):
-    """Libraries' warnings (papermill, nbclient) quote repository text too: each line `visible`."""
+    """Libraries' warnings (papermill, nbclient) quote repository text too: shown `visible`."""
 
-    def format(self, record: logging.LogRecord) -> str:
-        return visible_lines(super().format(record))
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return visible(super().formatMessage(record))  # one line, whatever the arguments hold
+
+    def formatException(self, ei: Any) -> str:
+        return visible_lines(super().formatException(ei))  # a traceback keeps its own lines
+
+    def formatStack(self, stack_info: str) -> str:
+        return visible_lines(stack_info)
 
 
 def _robust_streams() -> None:
