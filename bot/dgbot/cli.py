@@ -394,15 +394,14 @@ class _VisibleFormatter(logging.Formatter):
 def _robust_streams() -> None:
     """Plans may hold text that cannot be encoded (lone surrogates): escape it, never crash.
 
-    Library log records, which Python would print raw through its last-resort handler, go
-    through a handler that shows control characters escaped.
+    Library warnings, which Python prints through its last-resort handler while nothing
+    configured logging, are shown `visible` too.
     """
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")
-    handler = logging.StreamHandler()
-    handler.setFormatter(_VisibleFormatter("%(message)s"))
-    logging.basicConfig(level=logging.WARNING, handlers=[handler])  # a no-op once logging is set up
+    if logging.lastResort is not None:
+        logging.lastResort.setFormatter(_VisibleFormatter())
 
 
 def main(argv: Sequence[str] | None = None) -> int:

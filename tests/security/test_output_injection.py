@@ -133,7 +133,7 @@ def test_run_progress_and_summary_show_notebook_names_escaped(tmp_path: Path) ->
     assert log.getvalue().count("\n") == 1
 
 
-def test_library_warnings_are_printed_escaped(tmp_path: Path) -> None:
+def test_library_warnings_are_printed_escaped() -> None:
     script = (
         "import logging; from dgbot import cli; cli._robust_streams(); "
         "logging.getLogger('papermill').warning('Passed unknown parameter: %s', 'p\\n::error::owned\\x1b[2J')"
