@@ -183,7 +183,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
         from dgbot.ci.runners import detect_runner
 
         done = publish_from_runner(verdict, detect_runner(os.environ), os.environ)
-        sys.stdout.write("" if args.quiet else done + "\n")
+        sys.stdout.write("" if args.quiet else visible(done) + "\n")
         return _exit_code(verdict)
     missing = [f"--{name}" for name in ("forge", "repo", "sha") if not getattr(args, name)]
     if missing:
