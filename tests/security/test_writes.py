@@ -206,10 +206,12 @@ def test_no_write_code_outside_dgbot_fs() -> None:
         r"|shutil\.(copy|move|rmtree)|tempfile\.mkdtemp\(|nbformat\.write\("
     )
     package = REPO_ROOT / "bot" / "dgbot"
+    # The kernel's cgroup lives in the kernel's cgroup file system (/sys/fs/cgroup), never in a repository.
+    kernel_only = {Path("notebooks/contain.py")}
     offenders = [
         f"{path.relative_to(package)}:{number}"
         for path in package.rglob("*.py")
-        if path.parent.name != "fs"
+        if path.parent.name != "fs" and path.relative_to(package) not in kernel_only
         for number, line in enumerate(path.read_text().splitlines(), 1)
         if words.search(line)
     ]
