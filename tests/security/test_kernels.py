@@ -34,6 +34,8 @@ SECRETS = {
     "DB_PASSWORD": "marker-db-password-d2a9",
     "CI_REPOSITORY_URL": "https://gitlab-ci-token:marker-in-a-url-6c1b@gitlab.example.org/lab/x.git",
     "UPLOAD_SETTING": "marker-dgbot-token-5b1f",  # a secret's value under a harmless name
+    # what a step appends to the runner's env file sets the publishing step's environment
+    "GITHUB_ENV": "/nonexistent/marker-github-env-1e0c",
 }
 HARMLESS = {"DGBOT_HARMLESS": "visible-value-3f8e", "GIT_AUTHOR_NAME": "Lab Member"}
 MARKS = [*SECRETS.values(), "marker-in-a-url-6c1b"]

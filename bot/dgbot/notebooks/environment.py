@@ -33,6 +33,13 @@ CREDENTIALS = frozenset(
         "ACTIONS_ID_TOKEN_REQUEST_URL",
         "ACTIONS_CACHE_URL",
         "ACTIONS_RESULTS_URL",
+        # The runner's command files: what a step appends there sets the next steps' environment
+        # (GITHUB_ENV, GITHUB_PATH), the publishing step's included; notebooks never need them.
+        "GITHUB_ENV",
+        "GITHUB_PATH",
+        "GITHUB_OUTPUT",
+        "GITHUB_STATE",
+        "GITHUB_STEP_SUMMARY",
     }
 )
 CREDENTIAL_PREFIXES = ("DGBOT_GITHUB_APP_", "CI_JOB_JWT")
