@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import TextIO
 
 from dgbot.notebooks.execute import Progress
-from dgbot.record.run import RunReport
+from dgbot.record.run import UNHASHED, RunReport
 
 
 def terminal_progress(stream: TextIO, verbose: bool, environ: Mapping[str, str]) -> Progress | None:
@@ -38,6 +38,8 @@ def render_run(report: RunReport, root_label: str) -> str:
     for finding in report.findings:
         if finding.rule == "missing":
             lines.append(f"missing   {finding.location}: {finding.message}")
+        elif finding.rule == UNHASHED:
+            lines.append(f"not hashed {finding.location}: {finding.message}")
     if report.provenance is not None:
         lines.append(f"provenance: {report.provenance}")
     elif not report.findings:
