@@ -115,7 +115,7 @@ def _validated(name: str, loaded: Loaded) -> Validation:
 
 
 def validate_file(path: Path, display: str | None = None, root: Path | None = None) -> Validation:
-    """Load and validate a plan file (of the repository `root`); bad input becomes findings, never an exception."""
+    """Load and validate a plan file (of the repository `root`); bad input becomes findings, never raises."""
     return _validated(display or str(path), load_document(path, display, root))
 
 

@@ -9,6 +9,8 @@ from pathlib import Path
 from dgbot.config import Settings
 from dgbot.dmp.plan import Plan
 from dgbot.errors import UsageError
+from dgbot.fs.read import read_regular
+from dgbot.notebooks.content import MAX_NOTEBOOK_BYTES
 from dgbot.notebooks.drift import BESIDE, Reader, State, assess_all
 
 
@@ -50,8 +52,15 @@ def write_atomic(path: Path, text: str) -> None:
 
 
 def _reader(root: Path, folder: str, out: Path) -> Reader:
+    in_repository = out == root / folder  # no --out: the notebooks are repository content
+
     def read(path: str) -> bytes | None:
-        target = out / path[len(folder) + 1 :] if path.startswith(f"{folder}/") else root / path
+        if in_repository or not path.startswith(f"{folder}/"):
+            try:  # a symlink out of the repository, a FIFO: refused with a located error
+                return read_regular(root, path, MAX_NOTEBOOK_BYTES, follow=True)
+            except FileNotFoundError:
+                return None
+        target = out / path[len(folder) + 1 :]  # the folder the user named
         return target.read_bytes() if target.is_file() else None
 
     return read

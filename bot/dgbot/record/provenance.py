@@ -68,8 +68,9 @@ def file_record(root: Path, entry: FileEntry, budget: HashBudget) -> dict[str, A
             "annex_key": entry.key,
             "content_present": full.exists(),  # a locked file's link resolves only with content
         }
-    record = {"path": entry.path, "size": entry.size, "sha256": budget.sha256(root, entry.path), "annex_key": None}
-    if record["sha256"] is None and entry.path in budget.skipped:
+    digest = budget.sha256(root, entry.path)
+    record = {"path": entry.path, "size": entry.size, "sha256": digest, "annex_key": None}
+    if digest is None and entry.path in budget.skipped:
         record["unhashed"] = budget.skipped[entry.path]
     return record
 

@@ -18,10 +18,10 @@ from typing import Any
 from dgbot.errors import UnsafePathError
 from dgbot.fs.budget import HashBudget
 from dgbot.fs.read import read_regular
+from dgbot.notebooks.content import MAX_NOTEBOOK_BYTES
 from dgbot.record.provenance import key_sha256
 from dgbot.snapshot import FileEntry, Snapshot
 
-MAX_NOTEBOOK_BYTES = 256 * 1024 * 1024  # a notebook is parsed whole: bound what is read of it
 _VOLATILE = re.compile(
     r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?"  # timestamps
     r"|\b0x[0-9a-fA-F]{6,}\b"  # memory addresses in reprs
