@@ -229,3 +229,20 @@ def test_record_never_copies_a_symlinked_gitattributes_in(tmp_path: Path, secret
     tracked = run(ds, "git", "ls-files", "-z").split("\0")
     files = [ds / n for n in tracked if n and not (ds / n).is_symlink()]
     assert not [f for f in files if b"SECRET-TOKEN" in f.read_bytes()]
+
+
+@pytest.mark.parametrize("command", ["check", "package"])
+def test_a_provenance_record_linked_to_dev_zero_is_never_read(tmp_path: Path, command: str) -> None:
+    repo = plain_repo(tmp_path / "repo")
+    (repo / ".dgbot" / "report").mkdir(parents=True)
+    os.symlink("/dev/zero", repo / ".dgbot" / "report" / "provenance.json")
+    run(repo, "git", "add", "-f", ".dgbot")
+    run(repo, "git", "commit", "-q", "-m", "a record that never ends")
+    done = dgbot(command, str(repo))
+    if command == "check":
+        assert done.returncode == 1, done.stdout + done.stderr
+        assert f"the run's record is refused: provenance.json {NEVER}" in done.stdout
+    else:
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "0 run(s)" in done.stdout
+        assert "notice: .dgbot/report/provenance.json is a symbolic link that leads outside" in done.stderr

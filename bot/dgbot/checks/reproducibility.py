@@ -9,6 +9,8 @@ from typing import Any
 from dgbot.checks.base import CheckSkipped, check
 from dgbot.config import Settings
 from dgbot.dmp.plan import Plan
+from dgbot.errors import UnsafePathError
+from dgbot.fs.read import RECORD_LIMIT, read_regular
 from dgbot.records import Finding, Location, Severity
 from dgbot.snapshot.model import Snapshot
 
@@ -21,8 +23,8 @@ def _record(snapshot: Snapshot, settings: Settings) -> tuple[str, dict[str, Any]
     if snapshot.commit is not None:
         raise CheckSkipped("notebooks run in the repository's CI, not on a commit alone")
     path = snapshot.root / settings.report_dir / PROVENANCE
-    try:
-        record = json.loads(path.read_text(encoding="utf-8"))
+    try:  # a symlink (to /dev/zero, to a forged record) or a FIFO is refused, never read
+        record = json.loads(read_regular(path.parent, path.name, RECORD_LIMIT).decode("utf-8"))
     except FileNotFoundError:
         raise CheckSkipped(
             "no run to compare: `dgbot run` (or `dgbot ci`) executes the notebooks first"
@@ -50,7 +52,14 @@ def check_reproducibility(plan: Plan, snapshot: Snapshot, settings: Settings) ->
     """The re-run's outputs against the recorded ones, from the run's provenance."""
     if not plan.reproducibility.outputs:
         raise CheckSkipped("the plan lists no outputs to reproduce")
-    where, record = _record(snapshot, settings)
+    try:
+        where, record = _record(snapshot, settings)
+    except UnsafePathError as exc:  # hostile content: a failure located at the record, not a crash
+        where = f"{settings.report_dir.rstrip('/')}/{PROVENANCE}"
+        yield Finding(
+            CHECK, "unsafe-path", Severity.ERROR, f"the run's record is refused: {exc}", Location(where)
+        )
+        return
     block = record.get("reproducibility")
     if record.get("status") != "success" or not isinstance(block, dict):
         why = (

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from dgbot.config import Settings
-from dgbot.errors import UsageError
+from dgbot.errors import UnsafePathError, UsageError
+from dgbot.fs.read import RECORD_LIMIT, read_regular
 from dgbot.record.annex_rules import ensure_annex_rules
 from dgbot.record.run import PROVENANCE
 from dgbot.records import Finding, Location, Severity
@@ -51,11 +52,11 @@ def as_result(record: Mapping[str, Any]) -> Result:
 def load_provenance(root: Path, settings: Settings) -> dict[str, Any]:
     """The last run's provenance record, or a UsageError telling to run first."""
     path = root / settings.report_dir.strip("/") / PROVENANCE
-    try:
-        loaded = json.loads(path.read_text(encoding="utf-8"))
+    try:  # a symlink (to /dev/zero, to a forged record) or a FIFO is refused, never read
+        loaded = json.loads(read_regular(path.parent, path.name, RECORD_LIMIT).decode("utf-8"))
     except FileNotFoundError as missing:
         raise UsageError(f"no run to record: {path} does not exist (run `dgbot run` first)") from missing
-    except (OSError, ValueError) as broken:
+    except (OSError, ValueError, UnsafePathError) as broken:
         raise UsageError(f"the provenance record {path} cannot be read: {broken}") from broken
     if not isinstance(loaded, dict) or loaded.get("provenance_version") != 1:
         raise UsageError(f"{path} is not a dgbot provenance record")
