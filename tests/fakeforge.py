@@ -20,6 +20,10 @@ class FakeForge:
     comments: dict[int, list[Comment]] = field(default_factory=dict)
     pulls: dict[int, tuple[str, str]] = field(default_factory=dict)
     calls: list[tuple[str, object]] = field(default_factory=list)
+    login: str = "dgbot"  # the account the credentials act as; what is created is its
+
+    def identity(self) -> str:
+        return self.login
 
     def read_file(self, path: str, ref: str) -> bytes | None:
         return self.files.get(ref, {}).get(path)
@@ -41,7 +45,7 @@ class FakeForge:
         return [i for i in self.issues if label in i.labels]
 
     def create_issue(self, title: str, body: str, labels: Sequence[str]) -> Issue:
-        issue = Issue(len(self.issues) + 1, title, body, True, frozenset(labels))
+        issue = Issue(len(self.issues) + 1, title, body, True, frozenset(labels), self.login)
         self.calls.append(("create_issue", issue.number))
         self.issues.append(issue)
         return issue
@@ -58,7 +62,7 @@ class FakeForge:
         return list(self.comments.get(number, []))
 
     def create_comment(self, number: int, body: str) -> Comment:
-        comment = Comment(100 + sum(map(len, self.comments.values())), body)
+        comment = Comment(100 + sum(map(len, self.comments.values())), body, self.login)
         self.calls.append(("create_comment", number))
         self.comments.setdefault(number, []).append(comment)
         return comment
@@ -67,7 +71,7 @@ class FakeForge:
         self.calls.append(("edit_comment", comment_id))
         listed = self.comments[number]
         index = next(i for i, c in enumerate(listed) if c.id == comment_id)
-        listed[index] = Comment(comment_id, body)
+        listed[index] = replace(listed[index], body=body)
         return listed[index]
 
     def push_files(self, branch: str, base: str, files: Mapping[str, bytes], message: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import logging
 import os
 import sys
 import traceback
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from dgbot import __version__
 from dgbot.choices import REPORTS, STANDARDS
 from dgbot.errors import EXIT_FAILURE, EXIT_INTERNAL, EXIT_OK, DgbotError, PlanError, UsageError
+from dgbot.render.escape import visible, visible_lines
 
 # Each command imports what it needs: `dgbot check` starts git before importing the checks,
 # and `dgbot validate` (a pre-commit hook) never imports them.
@@ -56,13 +58,13 @@ def cmd_madmp(args: argparse.Namespace) -> int:
         document = export_madmp(validation.plan, args.standard)
     except PlanError as exc:
         where = f"{validation.path} {exc.json_path}: " if exc.json_path else f"{validation.path}: "
-        sys.stderr.write(f"{where}{exc}\n")
+        sys.stderr.write(f"{visible(f'{where}{exc}')}\n")
         return EXIT_FAILURE
     text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     if args.output in (None, "-"):
         sys.stdout.write(text)
     else:
-        _write_atomic(Path(args.output), text)
+        _write_output(run.root or Path(args.path).parent, Path(args.output), text)
     return EXIT_OK
 
 
@@ -101,12 +103,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     from dgbot.pipeline import govern
     from dgbot.render.report import render_report
 
-    run = govern(root, args.commit, os.environ, taken=snapshot.result)
+    run = govern(root, args.commit, os.environ, taken=snapshot.result, report_notice=True)
     for fmt, output in pairs:
         if output in (None, "-"):
             sys.stdout.write(render_report(run.verdict, fmt, _colour(sys.stdout)))
         else:
-            _write_atomic(Path(output), render_report(run.verdict, fmt))
+            _write_output(root, Path(output), render_report(run.verdict, fmt))
     return _exit_code(run.verdict)
 
 
@@ -157,7 +159,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     if args.check:
         drift = check_folder(plan, run.settings, root, out)
         for state in drift:
-            sys.stdout.write(f"drift: {state.message}\n")
+            sys.stdout.write(f"drift: {visible(state.message)}\n")
         if not args.quiet:
             sys.stdout.write(
                 f"{len(drift)} difference(s) from what the plan generates\n" if drift else "no drift\n"
@@ -165,7 +167,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
         return EXIT_FAILURE if drift else EXIT_OK
     for action in generate_into(plan, run.settings, root, out):
         if not args.quiet or action.done in ("kept", "written-beside", "skipped"):
-            sys.stdout.write(f"{action.message}\n")
+            sys.stdout.write(f"{visible(action.message)}\n")
     return EXIT_OK
 
 
@@ -176,6 +178,16 @@ def cmd_publish(args: argparse.Namespace) -> int:
     from dgbot.forges.publish import Target, publish
 
     verdict = load_verdict(Path(args.verdict))
+    if args.ci:  # as `dgbot ci --publish` does, from a verdict an earlier step saved
+        from dgbot.ci.publish import publish_from_runner
+        from dgbot.ci.runners import detect_runner
+
+        done = publish_from_runner(verdict, detect_runner(os.environ), os.environ)
+        sys.stdout.write("" if args.quiet else visible(done) + "\n")
+        return _exit_code(verdict)
+    missing = [f"--{name}" for name in ("forge", "repo", "sha") if not getattr(args, name)]
+    if missing:
+        raise UsageError(f"{', '.join(missing)} needed (or --ci, to take them from the CI job's variables)")
     branch = args.branch or ci_branch(os.environ)
     if not branch:
         raise UsageError("--branch is needed: the governance issue is per branch")
@@ -184,10 +196,10 @@ def cmd_publish(args: argparse.Namespace) -> int:
     outcome = publish(forge, verdict, target)
     if not args.quiet:
         contexts = ", ".join(f"{s.context}={s.state}" for s in outcome.statuses) or "none changed"
-        sys.stdout.write(f"statuses: {contexts}\nissue: {outcome.issue_action}")
+        sys.stdout.write(f"statuses: {visible(contexts)}\nissue: {visible(outcome.issue_action)}")
         sys.stdout.write(f" (#{outcome.issue})\n" if outcome.issue is not None else "\n")
         if outcome.comment is not None:
-            sys.stdout.write(f"comment: {outcome.comment} on #{args.pr}\n")
+            sys.stdout.write(f"comment: {visible(outcome.comment)} on #{args.pr}\n")
     return _exit_code(verdict)
 
 
@@ -249,9 +261,9 @@ def cmd_record(args: argparse.Namespace) -> int:
     for result in results:
         if not args.quiet or result.failed:
             line = f"{result.action} ({result.status}): {result.path or ''} {result.message}"
-            sys.stdout.write(line.rstrip() + "\n")
+            sys.stdout.write(visible(line.rstrip()) + "\n")
     for finding in findings:
-        sys.stderr.write(f"{finding.location}: {finding.message}\n")
+        sys.stderr.write(f"{visible(finding.location)}: {visible(finding.message)}\n")
     return EXIT_FAILURE if findings else EXIT_OK
 
 
@@ -266,7 +278,7 @@ def cmd_package(args: argparse.Namespace) -> int:
     root = run.root
     out = Path(args.output) if args.output else root
     try:
-        record = load_provenance(root, run.settings)
+        record = load_provenance(root, run.settings, committed=True)
     except UsageError:
         record = None  # no run yet: the crate describes the data, code and plan only
     budget = HashBudget()
@@ -276,16 +288,15 @@ def cmd_package(args: argparse.Namespace) -> int:
         sys.stderr.write(f"notice: {reason}\n")
     if not args.quiet:
         actions = len((record or {}).get("notebooks", ()))
-        sys.stdout.write(f"crate: {written} ({len(crate.data_entities)} files, {actions} run(s))\n")
+        sys.stdout.write(f"crate: {visible(written)} ({len(crate.data_entities)} files, {actions} run(s))\n")
     return EXIT_OK
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    """Write through a temporary file, so a failure never leaves half a file behind."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.dgbot-tmp")
-    temporary.write_text(text, encoding="utf-8", errors="backslashreplace")
-    os.replace(temporary, path)
+def _write_output(repository: Path, path: Path, text: str) -> None:
+    """A file named on the command line: no link followed in the repository; elsewhere its folder trusted."""
+    from dgbot.fs.write import boundary, write_file
+
+    write_file(boundary(path.parent, repository), path, text)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -336,9 +347,10 @@ def build_parser() -> argparse.ArgumentParser:
         "publish", parents=[common], help="post a verdict JSON to GitHub/GitLab/GIN/Gitea"
     )
     pub.add_argument("--verdict", required=True, help="verdict JSON written by dgbot check --format json")
-    pub.add_argument("--forge", required=True, choices=("github", "gitlab", "gin", "gitea"), help="the forge")
-    pub.add_argument("--repo", required=True, help="OWNER/NAME (GitLab: the project path or id)")
-    pub.add_argument("--sha", required=True, help="commit the verdict is about")
+    pub.add_argument("--forge", choices=("github", "gitlab", "gin", "gitea"), help="the forge")
+    pub.add_argument("--repo", help="OWNER/NAME (GitLab: the project path or id)")
+    pub.add_argument("--sha", help="commit the verdict is about")
+    pub.add_argument("--ci", action="store_true", help="all of those from the CI job's variables")
     pub.add_argument("--url", help="API URL (GitHub Enterprise, self-managed GitLab, a GIN or Gitea server)")
     pub.add_argument("--branch", help="branch of the governance issue (default: from the CI variables)")
     pub.add_argument("--pr", type=int, help="pull/merge request number to comment on")
@@ -370,11 +382,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _VisibleFormatter(logging.Formatter):
+    """Libraries' warnings (papermill, nbclient) quote repository text too: shown `visible`."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return visible(super().formatMessage(record))  # one line, whatever the arguments hold
+
+    def formatException(self, ei: Any) -> str:
+        return visible_lines(super().formatException(ei))  # a traceback keeps its own lines
+
+    def formatStack(self, stack_info: str) -> str:
+        return visible_lines(stack_info)
+
+
 def _robust_streams() -> None:
-    """Plans may hold text that cannot be encoded (lone surrogates): escape it, never crash."""
+    """Plans may hold text that cannot be encoded (lone surrogates): escape it, never crash.
+
+    Library warnings, which Python prints through its last-resort handler while nothing
+    configured logging, are shown `visible` too.
+    """
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")
+    if logging.lastResort is not None:
+        logging.lastResort.setFormatter(_VisibleFormatter())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -384,11 +415,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.handler(args)
     except DgbotError as exc:
-        sys.stderr.write(f"dgbot: {exc}\n")
+        sys.stderr.write(f"dgbot: {visible(exc)}\n")
         return exc.exit_code
     except Exception as exc:
         if args.verbose:
-            traceback.print_exc()
-        sys.stderr.write(f"dgbot: internal error: {type(exc).__name__}: {exc} (run with -v for details)\n")
+            sys.stderr.write(visible_lines(traceback.format_exc()))
+        said = f"{type(exc).__name__}: {visible(exc)}"
+        sys.stderr.write(f"dgbot: internal error: {said} (run with -v for details)\n")
         return EXIT_INTERNAL
     return code

@@ -40,6 +40,9 @@ class RunSettings:
         )
 
 
+NO_RUN = ""  # Settings.own_run of a job that ran no notebooks
+
+
 @dataclass(frozen=True)
 class Settings:
     """dgbot's settings for one repository; see schemas/dgbot-config.schema.json."""
@@ -62,6 +65,13 @@ class Settings:
     secret_files: tuple[str, ...] = ()  # file-name patterns added to the access check's own
     personal_files: tuple[str, ...] = ()
     harmless_files: tuple[str, ...] = ()
+    # The run whose provenance alone counts for the reproducibility check: None, any record a run
+    # in this work tree wrote (`dgbot check`); a run id, that run's (`dgbot ci`'s own execute
+    # stage); NO_RUN, none (the job ran no notebooks, so a record on disk is not this job's).
+    own_run: str | None = None
+    # `dgbot check` and the bot say when the report folder is committed; a job's own run and the
+    # workflow notebooks do not (`dgbot record` commits the folder as the run's record).
+    report_committed_notice: bool = False
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> Settings:

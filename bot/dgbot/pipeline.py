@@ -138,11 +138,15 @@ def govern(
     environ: Mapping[str, str] | None = None,
     skip: Mapping[str, str] | None = None,
     taken: Callable[[], Snapshot] | None = None,
+    own_run: str | None = None,
+    report_notice: bool = False,
 ) -> GovernanceRun:
     """Validate the plan and run every check on the work tree, or on a commit when one is given.
 
     `skip` maps check ids to the reason they do not run this time; `taken` gives the snapshot
-    of that work tree or commit when it is already being taken (see start_snapshot).
+    of that work tree or commit when it is already being taken (see start_snapshot); `own_run`
+    is the run whose provenance alone counts (see Settings.own_run); `report_notice` says when the
+    report folder is committed.
     """
     # imported here so `dgbot validate` (a pre-commit hook) starts without them
     from dgbot.checks import run_checks
@@ -157,6 +161,7 @@ def govern(
     linked = _symlink(snapshot, CONFIG_NAME, "config")
     config_raw = snapshot.read(CONFIG_NAME) if linked is None else None
     settings, config_findings = settings_from_bytes(config_raw, environ)
+    settings = replace(settings, own_run=own_run, report_committed_notice=report_notice)
     validation, plan_findings = _read_plan(snapshot, settings)
     if linked is not None:
         config_findings = (linked,)

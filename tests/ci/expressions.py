@@ -23,7 +23,7 @@ def _lookup(context: Mapping[str, Any], dotted: str) -> Any:
 
 
 def github_eval(expression: str, context: Mapping[str, Any]) -> Any:
-    """Evaluate `a || b`, `a && b`, `a == b`, 'strings', true/false and dotted context names."""
+    """Evaluate `a || b`, `a && b`, `a == b`, `a != b`, always(), 'strings', true/false and dotted names."""
     expression = expression.strip()
     for operator in ("||", "&&"):
         if operator in expression:
@@ -32,9 +32,12 @@ def github_eval(expression: str, context: Mapping[str, Any]) -> Any:
             if operator == "||":
                 return value if value else github_eval(right, context)
             return github_eval(right, context) if value else value
-    if "==" in expression:
-        left, right = expression.split("==", 1)
-        return str(github_eval(left, context)) == str(github_eval(right, context))
+    for operator in ("!=", "=="):
+        if operator in expression:
+            left, right = (str(github_eval(side, context)) for side in expression.split(operator, 1))
+            return (left == right) is (operator == "==")
+    if expression == "always()":
+        return True
     if (literal := _STRING.match(expression)) is not None:
         return literal.group(1).replace("''", "'")
     if expression in ("true", "false"):

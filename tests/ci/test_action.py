@@ -6,13 +6,15 @@ import json
 from pathlib import Path
 from typing import Any
 
+import nbformat
 import pytest
 
 from conftest import REPO_ROOT
 from dgbot import __version__
+from forges.servers import SIMPLE, TOKEN, serve
 
 from .conftest import SHA, from_wheelhouse, load_yaml, make_repository, run_shell, runner_env
-from .expressions import github_substitute
+from .expressions import github_eval, github_substitute
 
 pytestmark = pytest.mark.slow
 
@@ -31,24 +33,30 @@ def _context(inputs: dict[str, str], workspace: Path, env: dict[str, str]) -> di
         "workspace": str(workspace),
     }
     defaults["token"] = "ghs_not-a-real-token"  # the default is ${{ github.token }}
-    return {"inputs": {**defaults, **inputs}, "github": github}
+    return {"inputs": {**defaults, **inputs}, "github": github, "steps": {}}
 
 
 def _run_steps(workspace: Path, env: dict[str, str], inputs: dict[str, str]) -> list[Any]:
-    """Every `run` step of the action, its env and script with expressions substituted."""
+    """Every `run` step of the action as the runner runs it: expressions substituted, `if:` evaluated,
+    a failure skipping the steps not marked always(), and each step's outputs in `steps.<id>.outputs`.
+    """
     context = _context(inputs, workspace, env)
-    results = []
+    results, failed = [], False
     for step in ACTION["runs"]["steps"]:
         if "uses" in step:
             assert step["uses"] in USES
+            continue
+        condition = step.get("if", "")
+        if (failed and "always()" not in condition) or (condition and not github_eval(condition, context)):
             continue
         assert step["shell"] == "bash"
         step_env = {k: github_substitute(str(v), context) for k, v in step.get("env", {}).items()}
         script = github_substitute(step["run"], context)
         done = run_shell(script, workspace, {**env, **step_env})
         results.append(done)
-        if done.returncode != 0:
-            break
+        if "id" in step:
+            context["steps"][step["id"]] = {"outputs": _outputs(Path(env["GITHUB_OUTPUT"]))}
+        failed = failed or done.returncode != 0
     return results
 
 
@@ -78,6 +86,8 @@ def github(tmp_path: Path, runner_python: Path, wheelhouse: Path) -> tuple[Path,
 
 
 def _outputs(path: Path) -> dict[str, str]:
+    if not path.exists():  # nothing written yet
+        return {}
     return dict(line.split("=", 1) for line in path.read_text().splitlines() if "=" in line)
 
 
@@ -137,3 +147,43 @@ def test_a_public_repository_may_not_hold_restricted_data(github: tuple[Path, di
         "error file=input_data,title=dgbot access%3A restricted-data-public",
         "error file=output_data,title=dgbot access%3A restricted-data-public",
     ]
+
+
+# Appended to the example's notebook: every ancestor's environment, as a hostile notebook reads it.
+ANCESTORS = (
+    "import os, pathlib\n"
+    "seen, pid = [], os.getpid()\n"
+    "while pid > 1:\n"
+    "    proc = pathlib.Path(f'/proc/{pid}')\n"
+    "    seen.append(f'{pid}: ' + (proc / 'environ').read_bytes().decode(errors='replace'))\n"
+    "    pid = int((proc / 'stat').read_text().rsplit(')', 1)[1].split()[1])\n"
+    "pathlib.Path('../ancestors.txt').write_text('\\n'.join(seen))"
+)
+
+
+def test_the_notebooks_run_without_the_token_and_the_next_step_publishes(
+    github: tuple[Path, dict[str, str]],
+) -> None:
+    workspace, env = github
+    make_repository(workspace)
+    notebook = nbformat.read(workspace / "source" / "main.ipynb", as_version=4)
+    notebook.cells.append(nbformat.v4.new_code_cell(ANCESTORS))
+    nbformat.write(notebook, workspace / "source" / "main.ipynb")
+    served = serve("github", SIMPLE)
+    env = {**env, "GITHUB_API_URL": served.fake.server.url, "GITHUB_REPOSITORY": SIMPLE.repo}
+    env["GITHUB_SHA"] = SIMPLE.sha
+    try:
+        steps = _run_steps(workspace, env, {"publish": "true", "token": TOKEN, "version": VERSION})
+    finally:
+        served.stop()
+    probed = workspace / "ancestors.txt"
+    assert probed.is_file(), "".join(step.stdout + step.stderr for step in steps)
+    ancestors = probed.read_text()
+    assert "DGBOT_PATH=" in ancestors  # the walk reached the step's own shell
+    assert TOKEN not in ancestors and "DGBOT_TOKEN" not in ancestors
+    assert len(steps) == 3, steps[-1].stdout + steps[-1].stderr  # install, pipeline, publish
+    assert steps[2].returncode == 0, steps[2].stdout + steps[2].stderr
+    assert steps[2].stdout.startswith("published: dgbot/dmp=success, dgbot/checks=success")
+    posted = {s["context"]: s["state"] for s in served.repo.statuses[SIMPLE.sha]}
+    assert posted["dgbot/dmp"] == "success"
+    assert TOKEN not in "".join(step.stdout + step.stderr for step in steps)

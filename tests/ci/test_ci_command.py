@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from dgbot.ci.actions import report_to_actions
+from dgbot.ci.execute import Executed
 from dgbot.ci.run import CiRequest, parse_stages, run_ci
 from dgbot.ci.runners import detect_runner
 from dgbot.cli import main
@@ -87,9 +88,9 @@ def test_only_the_selected_stages_run(tmp_path: Path) -> None:
 def test_an_executor_runs_only_for_a_valid_plan_and_its_result_joins_the_verdict(tmp_path: Path) -> None:
     calls = []
 
-    def executor(root: Path, report_dir: Path, plan: object, settings: object, env: object) -> CheckResult:
+    def executor(root: Path, report_dir: Path, plan: object, settings: object, env: object) -> Executed:
         calls.append(root)
-        return CheckResult("execute", "Notebooks run in CI")
+        return Executed(CheckResult("execute", "Notebooks run in CI"))
 
     good = make_repository(tmp_path / "good")
     verdict = run_ci(CiRequest(good), {}, io.StringIO(), executor=executor).verdict

@@ -147,3 +147,19 @@ def test_the_gpu_job_exists_only_when_asked_for(gitlab_env: tuple[Path, dict[str
 def test_the_default_requirement_is_this_version() -> None:
     header = next(yaml.safe_load_all(TEMPLATE.read_text(encoding="utf-8")))
     assert header["spec"]["inputs"]["dgbot"]["default"] == f"dgbot=={__version__}"
+
+
+def test_only_the_job_that_runs_no_notebook_may_read_the_token() -> None:
+    """DGBOT_TOKEN is scoped to the environment dgbot-publish; only a job naming it gets the token."""
+    for name, job in jobs(load_template(gpu="yes", publish="yes")).items():
+        script = " ".join(job["script"])
+        stages = re.search(r"--stages (\S+)", script)
+        assert stages is not None, name
+        runs_notebooks = "execute" in stages.group(1).split(",")
+        publishes = "publish" in stages.group(1).split(",")
+        environment = job.get("environment")
+        if publishes:
+            assert not runs_notebooks, name
+            assert environment == {"name": "dgbot-publish", "action": "access"}, name
+        else:
+            assert environment is None, f"{name} runs notebooks and names an environment"

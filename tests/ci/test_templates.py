@@ -56,6 +56,16 @@ def test_the_workflow_uses_this_version_of_the_action() -> None:
     assert used == {f"dgbot/dgbot@v{__version__}"}
 
 
+def test_no_checkout_leaves_the_token_where_notebooks_can_read_it() -> None:
+    checkouts = [
+        step
+        for job in load_yaml(WORKFLOW)["jobs"].values()
+        for step in job["steps"]
+        if step["uses"].startswith("actions/checkout@")
+    ]
+    assert checkouts and all(step["with"]["persist-credentials"] is False for step in checkouts)
+
+
 def _github_events() -> dict[str, dict[str, Any]]:
     head = {"repo": {"full_name": "someone/fork"}, "sha": "f" * 40}
     own = {"repo": {"full_name": "lab/study"}, "sha": "a" * 40}

@@ -68,7 +68,7 @@ class FakeGitea(FakeGogs):
     def edit_comment_gitea(self, request: Request) -> Response:
         comment = self.find_comment(int(request.groups[0]))
         comment["body"] = self.body(request.json())
-        return Response(200, comment)
+        return Response(200, self.comment(comment))
 
     def raw_gitea(self, request: Request) -> Response:
         files, path = (
@@ -174,9 +174,8 @@ class FakeGitea(FakeGogs):
         data = request.json()
         if data["head"] not in self.repo.branches:
             raise HTTPError(404, "head branch does not exist")
-        thread = self.repo.open_thread(
-            data["title"], self.body(data), [], {"head": data["head"], "base": data["base"]}
-        )
+        pull = {"head": data["head"], "base": data["base"]}
+        thread = self.repo.open_thread(data["title"], self.body(data), [], pull, self.login(request))
         return Response(201, self.pull(thread))
 
     def compare(self, request: Request) -> Response:

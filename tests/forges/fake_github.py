@@ -23,9 +23,10 @@ class FakeGitHub(GitAndChecks):
     def __init__(self, repo: Repo, *, token: str | None = None, app_key: str | None = None, **options: Any):
         self.repo = repo
         self.server = FakeServer("/api/v3", **options)
-        self.tokens = {token} if token else set()
+        self.users = {token: "dgbot"} if token else {}  # token -> the login it acts as
         self.minted: list[str] = []
         self.app_public_key = app_key
+        self.app_slug = "dgbot"  # an installation token acts as the bot user `<slug>[bot]`
         self.token_lifetime = dt.timedelta(hours=1)
         self.server.auth = self._auth
         for method, pattern, handler in self._routes():
@@ -35,15 +36,28 @@ class FakeGitHub(GitAndChecks):
     def _auth(self, request: Request) -> str | None:
         header = request.headers.get("authorization", "")
         scheme, _, credential = header.partition(" ")
-        if request.path.endswith("/access_tokens") and scheme.lower() == "bearer" and self.app_public_key:
+        app_only = request.path.endswith("/access_tokens") or request.path == self.server.prefix + "/app"
+        if app_only and scheme.lower() == "bearer" and self.app_public_key:
             try:
                 jwt.decode(credential, self.app_public_key, algorithms=["RS256"])
             except jwt.PyJWTError as exc:
                 return f"A JSON web token could not be decoded: {exc}"
             return None
-        if scheme.lower() in ("token", "bearer") and credential in self.tokens:
+        if scheme.lower() in ("token", "bearer") and credential in self.users:
             return None
         return f"Bad credentials (got {header!r})"  # echoes what it got: adapters must scrub it
+
+    def login(self, request: Request) -> str:
+        """The login the request's token acts as."""
+        return self.users[request.headers.get("authorization", "").partition(" ")[2]]
+
+    @staticmethod
+    def user(login: str) -> dict[str, Any]:
+        return {
+            "login": login,
+            "id": 1 + sum(map(ord, login)),
+            "type": "Bot" if login.endswith("[bot]") else "User",
+        }
 
     def _check_repo(self, request: Request) -> None:
         if request.groups[:2] != (self.repo.owner, self.repo.name):
@@ -67,7 +81,7 @@ class FakeGitHub(GitAndChecks):
             "url": self.api(f"/issues/{t.number}"),
             "html_url": f"{self.server.root}/{self.repo.full_name}/{kind}/{t.number}",
             "comments": len(t.comments),
-            "user": {"login": "dgbot[bot]", "id": 1, "type": "Bot"},
+            "user": self.user(t.author),
         }
         if t.pull is not None:
             shown["pull_request"] = {"url": self.api(f"/pulls/{t.number}")}
@@ -75,14 +89,16 @@ class FakeGitHub(GitAndChecks):
 
     def _comment(self, comment: dict[str, Any]) -> dict[str, Any]:
         return {
-            **comment,
+            **{k: v for k, v in comment.items() if k != "author"},
             "url": self.api(f"/issues/comments/{comment['id']}"),
-            "user": {"login": "dgbot[bot]"},
+            "user": self.user(comment["author"]),
         }
 
     def _routes(self) -> list[tuple[str, str, Any]]:
         return [
             ("POST", r"/app/installations/(\d+)/access_tokens", self.mint_token),
+            ("GET", r"/app", self.get_app),
+            ("GET", r"/user", self.get_user),
             ("GET", REPO + r"/commits/([0-9a-f]+)/statuses", self.list_statuses),
             ("GET", REPO + r"/statuses/([0-9a-f]+)", self.list_statuses),  # the older path PyGithub calls
             ("POST", REPO + r"/statuses/([0-9a-f]+)", self.create_status),
@@ -108,10 +124,21 @@ class FakeGitHub(GitAndChecks):
     # --- App installation tokens ----------------------------------------------------------
     def mint_token(self, request: Request) -> Response:
         token = "ghs_" + secrets.token_hex(16)
-        self.tokens.add(token)
+        self.users[token] = f"{self.app_slug}[bot]"
         self.minted.append(token)
         expires = dt.datetime.now(dt.UTC) + self.token_lifetime
         return Response(201, {"token": token, "expires_at": expires.strftime("%Y-%m-%dT%H:%M:%SZ")})
+
+    def get_app(self, request: Request) -> Response:
+        return Response(
+            200, {"id": 12345, "slug": self.app_slug, "name": self.app_slug, "owner": self.user("lab")}
+        )
+
+    def get_user(self, request: Request) -> Response:
+        login = self.login(request)
+        if login.endswith("[bot]"):  # as GitHub answers an installation token
+            raise HTTPError(403, "Resource not accessible by integration")
+        return Response(200, self.user(login))
 
     # --- statuses -------------------------------------------------------------------------
     def list_statuses(self, request: Request) -> Response:
@@ -162,7 +189,9 @@ class FakeGitHub(GitAndChecks):
     def create_issue(self, request: Request) -> Response:
         self._check_repo(request)
         data = request.json()
-        thread = self.repo.open_thread(data["title"], self._body(data), data.get("labels", []))
+        thread = self.repo.open_thread(
+            data["title"], self._body(data), data.get("labels", []), author=self.login(request)
+        )
         return Response(201, self._issue(thread))
 
     def _thread(self, request: Request, index: int = 2) -> Thread:
@@ -198,7 +227,11 @@ class FakeGitHub(GitAndChecks):
 
     def create_comment(self, request: Request) -> Response:
         thread = self._thread(request)
-        comment = {"id": self.repo.new_id(), "body": self._body(request.json())}
+        comment = {
+            "id": self.repo.new_id(),
+            "body": self._body(request.json()),
+            "author": self.login(request),
+        }
         thread.comments.append(comment)
         return Response(201, self._comment(comment))
 

@@ -123,7 +123,11 @@ class GitAndChecks:
         if data["head"] not in self.repo.branches or data["base"] not in self.repo.branches:
             raise HTTPError(422, "Validation Failed: head or base does not exist")
         thread = self.repo.open_thread(
-            data["title"], self._body(data), [], {"head": data["head"], "base": data["base"]}
+            data["title"],
+            self._body(data),
+            [],
+            {"head": data["head"], "base": data["base"]},
+            self.login(request),
         )
         return Response(201, self._pull(thread))
 

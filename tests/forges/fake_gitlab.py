@@ -18,7 +18,7 @@ class FakeGitLab:
 
     def __init__(self, repo: Repo, *, token: str, **options: Any) -> None:
         self.repo = repo
-        self.token = token
+        self.users = {token: "dgbot"}  # token -> username
         self.project_id = 42
         self.merge_requests: list[Thread] = []
         self.server = FakeServer("/api/v4", **options)
@@ -43,10 +43,30 @@ class FakeGitLab:
         ]
         for method, pattern, handler in routes:
             self.server.route(method, project + pattern, handler)
+        self.server.route("GET", r"/user", self.get_user)
 
     def _auth(self, request: Request) -> str | None:
         given = request.headers.get("private-token")
-        return None if given == self.token else f"401 Unauthorized (token {given!r} is not valid)"
+        return None if given in self.users else f"401 Unauthorized (token {given!r} is not valid)"
+
+    def login(self, request: Request) -> str:
+        return self.users[str(request.headers.get("private-token"))]
+
+    @staticmethod
+    def user(username: str) -> dict[str, Any]:
+        return {"id": 1 + sum(map(ord, username)), "username": username, "name": username, "state": "active"}
+
+    def get_user(self, request: Request) -> Response:
+        return Response(200, self.user(self.login(request)))
+
+    def _note(self, note: dict[str, Any]) -> dict[str, Any]:
+        shown = {k: v for k, v in note.items() if k != "author"}
+        return {
+            **shown,
+            "author": self.user(str(note["author"])),
+            "system": False,
+            "noteable_type": "MergeRequest",
+        }
 
     def _issue(self, t: Thread) -> dict[str, Any]:
         return {
@@ -57,6 +77,7 @@ class FakeGitLab:
             "description": t.body,
             "state": "opened" if t.open else "closed",
             "labels": list(t.labels),
+            "author": self.user(t.author),
             "web_url": f"{self.server.root}/{self.repo.full_name}/-/issues/{t.number}",
         }
 
@@ -110,7 +131,9 @@ class FakeGitLab:
     def create_issue(self, request: Request) -> Response:
         data = request.json()
         labels = [n for n in str(data.get("labels", "")).split(",") if n]
-        thread = self.repo.open_thread(data["title"], self._text(data, "description"), labels)
+        thread = self.repo.open_thread(
+            data["title"], self._text(data, "description"), labels, author=self.login(request)
+        )
         return Response(201, self._issue(thread))
 
     def edit_issue(self, request: Request) -> Response:
@@ -136,19 +159,23 @@ class FakeGitLab:
         raise HTTPError(404, "404 Merge Request Not Found")
 
     def list_notes(self, request: Request) -> Response:
-        notes = [{**n, "system": False, "noteable_type": "MergeRequest"} for n in self._mr(request).comments]
+        notes = [self._note(n) for n in self._mr(request).comments]
         return page(request, notes, f"{self.server.url}{request.path[len(self.server.prefix) :]}", default=20)
 
     def create_note(self, request: Request) -> Response:
-        note = {"id": self.repo.new_id(), "body": self._text(request.json(), "body")}
+        note = {
+            "id": self.repo.new_id(),
+            "body": self._text(request.json(), "body"),
+            "author": self.login(request),
+        }
         self._mr(request).comments.append(note)
-        return Response(201, note)
+        return Response(201, self._note(note))
 
     def edit_note(self, request: Request) -> Response:
         for note in self._mr(request).comments:
             if note["id"] == int(request.groups[1]):
                 note["body"] = self._text(request.json(), "body")
-                return Response(200, note)
+                return Response(200, self._note(note))
         raise HTTPError(404, "404 Note Not Found")
 
     def _mr_json(self, mr: Thread) -> dict[str, Any]:

@@ -20,12 +20,13 @@ class FakeGogs:
 
     def __init__(self, repo: Repo, *, token: str, **options: Any) -> None:
         self.repo = repo
-        self.token = token
+        self.users = {token: "dgbot"}  # token -> login
         self.server = FakeServer("/api/v1", **options)
         self.server.auth = self._auth
         base = f"/repos/{repo.owner}/{repo.name}"
         for method, pattern, handler in self.routes():
             self.server.route(method, base + pattern, handler)
+        self.server.route("GET", r"/user", lambda request: Response(200, self.user(self.login(request))))
 
     def routes(self) -> list[tuple[str, str, Any]]:
         return [
@@ -43,7 +44,19 @@ class FakeGogs:
 
     def _auth(self, request: Request) -> str | None:
         header = request.headers.get("authorization", "")
-        return None if header == f"token {self.token}" else f"token is required (got {header!r})"
+        scheme, _, token = header.partition(" ")
+        return None if scheme == "token" and token in self.users else f"token is required (got {header!r})"
+
+    def login(self, request: Request) -> str:
+        return self.users[request.headers["authorization"].partition(" ")[2]]
+
+    @staticmethod
+    def user(login: str) -> dict[str, Any]:
+        return {"id": 1 + sum(map(ord, login)), "login": login, "username": login, "full_name": ""}
+
+    def comment(self, comment: dict[str, Any]) -> dict[str, Any]:
+        shown = {k: v for k, v in comment.items() if k != "author"}
+        return {**shown, "user": self.user(str(comment["author"]))}
 
     # --- shapes ----------------------------------------------------------------------------
     def label(self, name: str) -> dict[str, Any]:
@@ -53,7 +66,7 @@ class FakeGogs:
         return {
             "id": 3000 + t.number,
             "number": t.number,
-            "user": {"id": 1, "username": "dgbot", "login": "dgbot"},
+            "user": self.user(t.author),
             "title": t.title,
             "body": t.body,
             "labels": [self.label(n) for n in t.labels],
@@ -102,7 +115,8 @@ class FakeGogs:
 
     def create_issue(self, request: Request) -> Response:
         data = request.json()
-        thread = self.repo.open_thread(data["title"], self.body(data), self.names(data.get("labels") or []))
+        labels = self.names(data.get("labels") or [])
+        thread = self.repo.open_thread(data["title"], self.body(data), labels, author=self.login(request))
         return Response(201, self.issue(thread))
 
     def edit_issue(self, request: Request) -> Response:
@@ -121,12 +135,12 @@ class FakeGogs:
 
     # --- comments and files ------------------------------------------------------------------
     def list_comments(self, request: Request) -> Response:
-        return Response(200, list(self.thread(request).comments))
+        return Response(200, [self.comment(c) for c in self.thread(request).comments])
 
     def create_comment(self, request: Request) -> Response:
-        comment = {"id": self.repo.new_id(), "body": self.body(request.json()), "user": {"username": "dgbot"}}
+        comment = {"id": self.repo.new_id(), "body": self.body(request.json()), "author": self.login(request)}
         self.thread(request).comments.append(comment)
-        return Response(201, comment)
+        return Response(201, self.comment(comment))
 
     def find_comment(self, comment_id: int) -> dict[str, Any]:
         for thread in self.repo.threads:
@@ -138,7 +152,7 @@ class FakeGogs:
     def edit_comment(self, request: Request) -> Response:
         comment = self.find_comment(int(request.groups[1]))
         comment["body"] = self.body(request.json())
-        return Response(200, comment)
+        return Response(200, self.comment(comment))
 
     def files(self, ref: str) -> dict[str, bytes]:
         sha = self.repo.branches.get(ref, ref)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import random
 import re
+import ssl
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -49,7 +50,9 @@ class HTTPError(Exception):
 class FakeServer:
     """Routes `(METHOD, regex)` to handlers; records every request; injects faults."""
 
-    def __init__(self, prefix: str = "", *, faults: float = 0.0, seed: int = 6) -> None:
+    def __init__(
+        self, prefix: str = "", *, faults: float = 0.0, seed: int = 6, tls: ssl.SSLContext | None = None
+    ) -> None:
         self.prefix = prefix
         self.routes: list[tuple[str, re.Pattern[str], Handler]] = []
         self.faults = faults
@@ -59,14 +62,18 @@ class FakeServer:
         self.lock = threading.RLock()
         self.auth: Callable[[Request], str | None] = lambda request: None  # an error message, or None
         self.script: list[Response] = []  # answered, in order, to the next requests before any handler
+        self.before: Callable[[Request], Response | None] = lambda request: None  # e.g. a redirect
         self.lose: list[tuple[str, str]] = []  # (method, path end): handled, then answered 502 once
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self.scheme = "https" if tls else "http"
+        if tls is not None:
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,), daemon=True)
 
     @property
     def root(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"{self.scheme}://{host}:{port}"
 
     @property
     def url(self) -> str:
@@ -104,6 +111,9 @@ class FakeServer:
             self.log.append(request)
             if self.script:
                 return self.script.pop(0)
+            early = self.before(request)
+            if early is not None:
+                return early
             fault = self._fault()
             if fault is not None:
                 return fault

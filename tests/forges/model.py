@@ -16,8 +16,9 @@ class Thread:
     open: bool = True
     labels: list[str] = field(default_factory=list)
     pull: dict[str, str] | None = None  # {"head": branch, "base": branch} for pull requests
-    comments: list[dict[str, object]] = field(default_factory=list)
+    comments: list[dict[str, object]] = field(default_factory=list)  # each with the `author`'s login
     edits: int = 0
+    author: str = "dgbot"  # the login whose token opened it
 
 
 @dataclass
@@ -66,9 +67,14 @@ class Repo:
         raise KeyError(number)
 
     def open_thread(
-        self, title: str, body: str, labels: list[str], pull: dict[str, str] | None = None
+        self,
+        title: str,
+        body: str,
+        labels: list[str],
+        pull: dict[str, str] | None = None,
+        author: str = "dgbot",
     ) -> Thread:
-        item = Thread(len(self.threads) + 1, title, body, labels=list(labels), pull=pull)
+        item = Thread(len(self.threads) + 1, title, body, labels=list(labels), pull=pull, author=author)
         self.threads.append(item)
         for label in labels:
             self.labels.setdefault(label, self.new_id())

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import ssl
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from conftest import corpus_path
 from dgbot.forges.base import Forge
@@ -99,6 +104,45 @@ def _seed_pull(kind: str, fake: Any, seed: Seed) -> None:
     fake.repo.open_thread("Add data", "", [], pull)
 
 
+@functools.cache
+def app_key_pair() -> tuple[str, str]:
+    """A GitHub App's private key (PEM) and the public key the fake checks its JWTs with."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    public = key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return private, public.decode()
+
+
+def url_of(kind: str, fake: Any) -> str:
+    """What `--url` names for the fake: GitHub's API root, the other forges' server."""
+    return str(fake.server.url if kind == "github" else fake.server.root)
+
+
+def adapter(
+    kind: str,
+    repo: str,
+    fake: Any,
+    policy: RetryPolicy,
+    *,
+    token: str = TOKEN,
+    app: AppCredentials | None = None,
+) -> Forge:
+    """The real adapter of `kind` for `repo` on the running `fake`."""
+    url = url_of(kind, fake)
+    if kind == "github":
+        credentials = {"app": app} if app else {"token": token}
+        return GitHubForge(repo, base_url=url, policy=policy, throttle=False, **credentials)
+    if kind == "gitlab":
+        return GitLabForge(repo, token=token, url=url, policy=policy)
+    if kind == "gin":
+        return GinForge(repo, token=token, url=url, policy=policy)
+    return GiteaForge(repo, token=token, url=url, policy=policy)
+
+
 def serve(
     kind: str,
     seed: Seed = SIMPLE,
@@ -108,6 +152,7 @@ def serve(
     app: AppCredentials | None = None,
     app_public_key: str | None = None,
     configure: Callable[[Any], None] | None = None,
+    tls: ssl.SSLContext | None = None,
 ) -> Served:
     """Start the fake of `kind` holding `seed`'s repository and build the real adapter against it."""
     waits: list[float] = []
@@ -115,23 +160,14 @@ def serve(
     repo = _repo(seed)
     fake: Any
     if kind == "github":
-        fake = FakeGitHub(repo, token=None if app else TOKEN, app_key=app_public_key, faults=faults)
+        fake = FakeGitHub(repo, token=None if app else TOKEN, app_key=app_public_key, faults=faults, tls=tls)
     else:
         fake = {"gitlab": FakeGitLab, "gin": FakeGogs, "gitea": FakeGitea}[kind](
-            repo, token=TOKEN, faults=faults
+            repo, token=TOKEN, faults=faults, tls=tls
         )
     _seed_pull(kind, fake, seed)
     if configure is not None:
         configure(fake)
     fake.server.start()
-    forge: Forge
-    if kind == "github":
-        credentials = {"app": app} if app else {"token": token}
-        forge = GitHubForge(seed.repo, base_url=fake.server.url, policy=policy, throttle=False, **credentials)
-    elif kind == "gitlab":
-        forge = GitLabForge(seed.repo, token=token, url=fake.server.root, policy=policy)
-    elif kind == "gin":
-        forge = GinForge(seed.repo, token=token, url=fake.server.root, policy=policy)
-    else:
-        forge = GiteaForge(seed.repo, token=token, url=fake.server.root, policy=policy)
+    forge = adapter(kind, seed.repo, fake, policy, token=token, app=app)
     return Served(kind, fake, forge, seed, waits)

@@ -112,3 +112,13 @@ def test_github_app_variables(
             "--sha", verdicts.SHA, "--branch", "main", "--url", "http://127.0.0.1:9/api/v3"]  # fmt: skip
     assert main(args) == 2
     assert "DGBOT_GITHUB_APP_PRIVATE_KEY_FILE: cannot read the private key" in capsys.readouterr().err
+
+
+def test_without_a_forge_or_ci_the_missing_options_are_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    verdict = tmp_path / "v.json"
+    verdict.write_text(render_json(verdicts.failing()), encoding="utf-8")
+    assert main(["publish", "--verdict", str(verdict), "--repo", "lab/data"]) == 2
+    err = capsys.readouterr().err
+    assert "--forge, --sha needed (or --ci, to take them from the CI job's variables)" in err

@@ -7,32 +7,16 @@ import datetime as dt
 from collections.abc import Iterator
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from dgbot.forges.github import AppCredentials
 from dgbot.forges.publish import Target, publish
 from forges import verdicts
-from forges.servers import Served, serve
-
-
-@pytest.fixture(scope="module")
-def key_pair() -> tuple[str, str]:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-    public = (
-        key.public_key()
-        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-        .decode()
-    )
-    return private, public
+from forges.servers import Served, app_key_pair, serve
 
 
 @pytest.fixture
-def app_served(key_pair: tuple[str, str]) -> Iterator[Served]:
-    private, public = key_pair
+def app_served() -> Iterator[Served]:
+    private, public = app_key_pair()
     running = serve("github", app=AppCredentials("12345", private, 777), app_public_key=public)
     yield running
     running.stop()

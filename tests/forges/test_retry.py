@@ -10,7 +10,8 @@ from collections.abc import Callable
 import pytest
 
 from dgbot.forges.base import AccessError, ForgeError, TransientError
-from dgbot.forges.retry import RetryPolicy, call, http_error, retry_after, scrub
+from dgbot.forges.credentials import scrub
+from dgbot.forges.retry import RetryPolicy, call, http_error, retry_after
 
 
 @pytest.mark.parametrize(

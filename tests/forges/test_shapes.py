@@ -67,7 +67,12 @@ def _mr() -> Any:
 
 
 SDKS = {
-    "github": {"forges/github.py", "forges/github_push.py", "forges/github_checks.py"},
+    "github": {
+        "forges/github.py",
+        "forges/github_auth.py",
+        "forges/github_push.py",
+        "forges/github_checks.py",
+    },
     "gitlab": {"forges/gitlab.py"},
 }
 

@@ -173,7 +173,9 @@ def test_the_ci_execute_stage_reports_a_failing_notebook_as_a_finding(tmp_path: 
     report = repo / "ci-report"
     checked = validate_path(repo)
     assert checked.validation is not None and checked.validation.plan is not None
-    result = execute_stage(repo, report, checked.validation.plan, checked.settings, {})
+    executed = execute_stage(repo, report, checked.validation.plan, checked.settings, {})
+    result = executed.result
+    assert executed.run_id == json.loads((report / "provenance.json").read_text())["run_id"]
     assert result.id == "execute" and result.status.value == "failure"
     (finding,) = result.findings
     assert finding.message == "cell 1 raised ZeroDivisionError: division by zero"

@@ -147,8 +147,10 @@ def test_same_verdict_same_bytes(any_verdict: Verdict) -> None:
 
 
 def test_lone_surrogates_do_not_break_the_file() -> None:
-    finding = Finding("dmp.schema", "enum", Severity.ERROR, "bad \ud800 value", Location("dmp.json", 1))
+    finding = Finding("dmp.schema", "enum", Severity.ERROR, "bad \ud800 value", Location("x\udc80.json", 1))
     verdict = Verdict((CheckResult("dmp", "Data Management Plan", findings=(finding,)),), "0.1.0")
     text = render_codequality(verdict)
     text.encode("utf-8")
-    assert json.loads(text)[0]["description"] == "bad \ufffd value"
+    (issue,) = json.loads(text)
+    assert issue["description"] == "bad \\ud800 value"  # shown escaped, as every renderer shows it
+    assert issue["location"]["path"] == "x\ufffd.json"  # data GitLab reads: replaced

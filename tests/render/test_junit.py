@@ -88,15 +88,16 @@ def test_the_suite_records_what_the_verdict_was_computed_from(failing: Verdict) 
     }
 
 
-def test_characters_xml_cannot_carry_are_replaced() -> None:
+def test_characters_xml_cannot_carry_are_shown_escaped() -> None:
     nasty = "nul\x00 esc\x1b[0m vt\x0b surrogate\ud800 fine\tand\nnewline ]]> <![CDATA["
     finding = Finding("dmp.schema", "enum", Severity.ERROR, nasty, Location("dmp.json", 2), hint=nasty)
     verdict = Verdict((CheckResult("dmp", nasty, findings=(finding,), crashed=None),), "0.1.0")
     text = render_junit(verdict)
     text.encode("utf-8")  # no lone surrogate left
     (case,) = list(_suite(verdict))
-    assert case.name == "nul\ufffd esc\ufffd[0m vt\ufffd surrogate\ufffd fine\tand\nnewline ]]> <![CDATA["
-    assert "fine\tand\nnewline ]]> <![CDATA[" in case.result[0].text
+    shown = "nul\\x00 esc\\x1b[0m vt\\x0b surrogate\\ud800 fine\\tand\\nnewline ]]> <![CDATA["
+    assert case.name == shown
+    assert f"dmp.json:2: error: {shown} [dmp.schema/enum]\n    hint: {shown}" in case.result[0].text
 
 
 def test_very_many_findings_are_listed_up_to_a_limit(many: Callable[..., Verdict]) -> None:

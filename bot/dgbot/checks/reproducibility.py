@@ -2,36 +2,53 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
 from dgbot.checks.base import CheckSkipped, check
-from dgbot.config import Settings
+from dgbot.config import NO_RUN, Settings
 from dgbot.dmp.plan import Plan
-from dgbot.errors import UnsafePathError
-from dgbot.fs.read import RECORD_LIMIT, read_regular
 from dgbot.records import Finding, Location, Severity
+from dgbot.snapshot.lastrun import UntrustedRun, committed_reports, load_last_run
 from dgbot.snapshot.model import Snapshot
 
 CHECK = "reproducibility"
-PROVENANCE = "provenance.json"  # what `dgbot run` writes into the report folder
 
 
 def _record(snapshot: Snapshot, settings: Settings) -> tuple[str, dict[str, Any]]:
-    """The provenance of the last `dgbot run` in this work tree (dgbot's own output, read from disk)."""
+    """The provenance of the last `dgbot run` in this work tree, when a run here wrote it."""
     if snapshot.commit is not None:
         raise CheckSkipped("notebooks run in the repository's CI, not on a commit alone")
-    path = snapshot.root / settings.report_dir / PROVENANCE
-    try:  # a symlink (to /dev/zero, to a forged record) or a FIFO is refused, never read
-        record = json.loads(read_regular(path.parent, path.name, RECORD_LIMIT).decode("utf-8"))
-    except FileNotFoundError:
-        raise CheckSkipped(
-            "no run to compare: `dgbot run` (or `dgbot ci`) executes the notebooks first"
-        ) from None
-    except (OSError, ValueError) as exc:
-        raise ValueError(f"{path} cannot be read: {exc}") from None
-    return str(path), record
+    if settings.own_run == NO_RUN:
+        raise CheckSkipped("no run to compare: this job executed no notebooks")
+    try:
+        last = load_last_run(snapshot.root, settings.report_dir, settings.own_run)
+    except UntrustedRun as why:
+        raise CheckSkipped(f"no run to compare: {why}") from None
+    return last.where, last.record
+
+
+def _committed(snapshot: Snapshot, settings: Settings) -> Iterator[Finding]:
+    """A notice when the report folder is committed: dgbot ignores what it holds."""
+    folder = settings.report_dir.strip("/")
+    if not settings.report_committed_notice:
+        return
+    if snapshot.commit is not None:
+        files = [e.path for e in snapshot.files if e.path.startswith(f"{folder}/")]
+    else:
+        files = committed_reports(snapshot.root, folder)
+    if files:
+        yield Finding(
+            CHECK,
+            "committed-reports",
+            Severity.NOTICE,
+            f"the report folder {folder}/ is committed ({len(files)} file{'s' * (len(files) != 1)}); "
+            "dgbot's checks never "
+            "trust what it holds: only a record a run wrote in this work tree counts",
+            Location(files[0]),
+            hint="each run writes its reports anew; unless `dgbot record` committed them as a run's "
+            f"record, keep them out of git (`git rm -r --cached {folder}`, and list it in .gitignore)",
+        )
 
 
 def _short(digest: str | None) -> str:
@@ -50,16 +67,15 @@ def _short(digest: str | None) -> str:
 )
 def check_reproducibility(plan: Plan, snapshot: Snapshot, settings: Settings) -> Iterator[Finding]:
     """The re-run's outputs against the recorded ones, from the run's provenance."""
+    notice = list(_committed(snapshot, settings))
+    remark = f" ({notice[0].message})" if notice else ""
     if not plan.reproducibility.outputs:
-        raise CheckSkipped("the plan lists no outputs to reproduce")
+        raise CheckSkipped(f"the plan lists no outputs to reproduce{remark}")
     try:
         where, record = _record(snapshot, settings)
-    except UnsafePathError as exc:  # hostile content: a failure located at the record, not a crash
-        where = f"{settings.report_dir.rstrip('/')}/{PROVENANCE}"
-        yield Finding(
-            CHECK, "unsafe-path", Severity.ERROR, f"the run's record is refused: {exc}", Location(where)
-        )
-        return
+    except CheckSkipped as skip:
+        raise CheckSkipped(f"{skip}{remark}") from None
+    yield from notice
     block = record.get("reproducibility")
     if record.get("status") != "success" or not isinstance(block, dict):
         why = (
@@ -69,7 +85,12 @@ def check_reproducibility(plan: Plan, snapshot: Snapshot, settings: Settings) ->
         )
         yield Finding(CHECK, "no-rerun", Severity.ERROR, f"{why}, so nothing was reproduced", Location(where))
         return
-    for output in block.get("outputs", []):
+    outputs = block.get("outputs")
+    if not isinstance(outputs, list) or not outputs:
+        message = "the run compared no outputs: no file matches the plan's reproducibility.outputs"
+        yield Finding(CHECK, "nothing-compared", Severity.WARNING, message, Location(where))
+        return
+    for output in outputs:
         path, before, after = output.get("path"), output.get("recorded"), output.get("rerun")
         if before == after:
             continue

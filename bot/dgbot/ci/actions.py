@@ -28,12 +28,19 @@ def _append(path: str, text: str) -> None:
         stream.write(text)
 
 
+def _delimiter(value: str) -> str:
+    """A heredoc delimiter the value does not contain, so no line of it can end the value early."""
+    while (delimiter := f"dgbot_{secrets.token_hex(16)}") in value:
+        pass  # 128 random bits: a repository cannot guess one, and a repeat is never expected
+    return delimiter
+
+
 def _output_lines(outputs: Mapping[str, str]) -> str:
     """GITHUB_OUTPUT lines; a value with a line break uses the heredoc form with a random delimiter."""
     lines = []
     for name, value in outputs.items():
         if "\n" in value or "\r" in value:
-            delimiter = f"dgbot_{secrets.token_hex(8)}"
+            delimiter = _delimiter(value)
             lines.append(f"{name}<<{delimiter}\n{value}\n{delimiter}\n")
         else:
             lines.append(f"{name}={value}\n")

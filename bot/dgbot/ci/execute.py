@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from dgbot.config import Settings
@@ -16,12 +16,22 @@ TITLE = "Notebooks run in CI"
 ABOUT = "The notebooks the plan marks for CI run to the end; their provenance is recorded."
 
 
+@dataclass(frozen=True)
+class Executed:
+    """The execute stage's result, and the id of the run it made (None: no notebook ran)."""
+
+    result: CheckResult
+    run_id: str | None = None
+
+
 def execute_stage(
     root: Path, report_dir: Path, plan: Plan, settings: Settings, environ: Mapping[str, str]
-) -> CheckResult:
+) -> Executed:
     """Run the plan's notebooks, executed copies and provenance under `report_dir`."""
-    relative = os.path.relpath(report_dir.resolve(), root.resolve())
+    relative = os.path.relpath(os.path.abspath(report_dir), os.path.abspath(root))  # links kept: refused
     report = run_notebooks(root, plan, replace(settings, report_dir=relative), environ=environ)
     if not report.executions and not report.findings:
-        return CheckResult("execute", TITLE, skipped="the plan marks no notebooks for CI", description=ABOUT)
-    return CheckResult("execute", TITLE, findings=report.findings, description=ABOUT)
+        why = "the plan marks no notebooks for CI"
+        return Executed(CheckResult("execute", TITLE, skipped=why, description=ABOUT))
+    run_id = report.record.get("run_id") if report.record is not None else None
+    return Executed(CheckResult("execute", TITLE, findings=report.findings, description=ABOUT), run_id)

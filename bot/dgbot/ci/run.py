@@ -9,15 +9,17 @@ from pathlib import Path
 from typing import TextIO
 
 from dgbot.ci.actions import report_to_actions
-from dgbot.ci.execute import TITLE
+from dgbot.ci.execute import TITLE, Executed
 from dgbot.ci.runners import Runner, detect_runner
-from dgbot.config import Settings
+from dgbot.config import NO_RUN, Settings
 from dgbot.dmp.plan import Plan
 from dgbot.dmp.settings import load_settings
 from dgbot.errors import UsageError
+from dgbot.fs.write import boundary, make_folder, write_file
 from dgbot.pipeline import govern, located, validate_path
 from dgbot.records import CheckResult, Status, Verdict
 from dgbot.render import REPORT_FILES, render_report, render_text
+from dgbot.render.escape import visible
 from dgbot.render.status import describe_verdict
 
 # In pipeline order. "validate" always runs: nothing else means anything without a valid plan.
@@ -48,7 +50,7 @@ class CiResult:
 
 
 # Runs the notebooks the plan marks for CI: (repository, report folder, plan, settings, environment).
-Executor = Callable[[Path, Path, Plan, Settings, Mapping[str, str]], CheckResult]
+Executor = Callable[[Path, Path, Plan, Settings, Mapping[str, str]], Executed]
 # Posts the verdict to the forge; returns what it did, for the log.
 Publisher = Callable[[Verdict, Runner, Mapping[str, str]], str]
 
@@ -84,15 +86,11 @@ def _without_check_stage(verdict: Verdict, stages: frozenset[str]) -> Verdict:
     return replace(verdict, checks=checks)
 
 
-def _write_reports(verdict: Verdict, folder: Path) -> dict[str, Path]:
-    folder.mkdir(parents=True, exist_ok=True)
+def _write_reports(verdict: Verdict, within: Path, folder: Path) -> dict[str, Path]:
     written = {}
     for fmt, name in REPORT_FILES.items():
-        target = folder / name
-        temporary = folder / f".{name}.dgbot-tmp"
-        temporary.write_text(render_report(verdict, fmt), encoding="utf-8", errors="backslashreplace")
-        os.replace(temporary, target)
-        written[fmt] = target
+        write_file(within, folder / name, render_report(verdict, fmt))
+        written[fmt] = folder / name
     return written
 
 
@@ -110,18 +108,18 @@ def _outputs(verdict: Verdict, report_dir: Path) -> dict[str, str]:
 
 def _execute(
     request: CiRequest, report_dir: Path, env: Mapping[str, str], executor: Executor | None
-) -> CheckResult | None:
+) -> Executed | None:
     if "execute" not in request.stages:
         return None
     run = validate_path(request.root, env)
     plan = run.validation.plan if run.validation is not None else None
     if run.verdict.status is not Status.SUCCESS or plan is None:
-        return CheckResult("execute", TITLE, skipped="the plan is not valid; fix it first")
+        return Executed(CheckResult("execute", TITLE, skipped="the plan is not valid; fix it first"))
     elsewhere = _runs_elsewhere(plan, request.device)
     if elsewhere:
-        return CheckResult("execute", TITLE, skipped=elsewhere)
+        return Executed(CheckResult("execute", TITLE, skipped=elsewhere))
     if executor is None:
-        return CheckResult("execute", TITLE, skipped="notebook execution is not available here")
+        return Executed(CheckResult("execute", TITLE, skipped="notebook execution is not available here"))
     return executor(request.root, report_dir, plan, run.settings, env)
 
 
@@ -160,25 +158,30 @@ def run_ci(
     if runner.visibility and not env.get("DGBOT_REPOSITORY_VISIBILITY"):
         env["DGBOT_REPOSITORY_VISIBILITY"] = runner.visibility
     if request.report_dir is not None:  # the reproducibility check reads the run's record there
-        env["DGBOT_REPORT_DIR"] = str(request.report_dir.resolve())
+        env["DGBOT_REPORT_DIR"] = os.path.abspath(request.report_dir)  # as named: a link in it is refused
     settings, _ = load_settings(request.root, env)
     report_dir = request.root / settings.report_dir
-    executed = _execute(request, report_dir, env, executor)
-    run = govern(request.root, None, env, _skipped_checks(request.stages))
+    within = boundary(report_dir, request.root)
+    make_folder(within, report_dir)  # a report folder that leads through a link: refused before anything runs
+    stage = _execute(request, report_dir, env, executor)
+    # Only the record of this job's own run counts: never one the repository brought along.
+    own_run = stage.run_id if stage is not None and stage.run_id else NO_RUN
+    run = govern(request.root, None, env, _skipped_checks(request.stages), own_run=own_run)
     verdict = run.verdict if "check" in request.stages else _without_check_stage(run.verdict, request.stages)
+    executed = stage.result if stage is not None else None
     if executed is not None and run.validation is not None:
         executed = located(executed, run.validation)
     verdict = replace(_with_stage(verdict, executed), commit=runner.sha or verdict.commit)
-    reports = _write_reports(verdict, report_dir)
+    reports = _write_reports(verdict, within, report_dir)
     if runner.kind == "github":
         report_to_actions(verdict, request.root, runner.workspace, _outputs(verdict, report_dir), env, stream)
     if not request.quiet:
         stream.write(render_text(verdict))
-    stream.write(f"reports: {report_dir}\n")
+    stream.write(f"reports: {visible(report_dir)}\n")
     if request.publish and "publish" in request.stages:
         if publisher is None:
             raise UsageError(
                 "--publish needs a forge: run in GitHub Actions or GitLab CI, with DGBOT_TOKEN set"
             )
-        stream.write(publisher(verdict, runner, env) + "\n")
+        stream.write(visible(publisher(verdict, runner, env)) + "\n")
     return CiResult(verdict, runner, report_dir, reports)

@@ -33,6 +33,12 @@ class AccessError(ForgeError):
     exit_code = EXIT_USAGE
 
 
+class RedirectRefused(ForgeError):
+    """The forge answered with a redirect to another origin; following it would carry the token there."""
+
+    exit_code = EXIT_USAGE
+
+
 class Unsupported(ForgeError):
     """The forge's API has no such operation (e.g. Gogs has no commit statuses)."""
 
@@ -56,12 +62,14 @@ class Issue:
     body: str
     open: bool
     labels: frozenset[str]
+    author: str  # the login that opened it: only dgbot's own issues are dgbot's to edit
 
 
 @dataclass(frozen=True)
 class Comment:
     id: int
     body: str
+    author: str  # the login that wrote it
 
 
 @dataclass(frozen=True)
@@ -85,6 +93,9 @@ class Forge(Protocol):
 
     name: str
     limits: Limits
+
+    def identity(self) -> str:
+        """The login the credentials act as (a GitHub App: `<slug>[bot]`); one request."""
 
     def read_file(self, path: str, ref: str) -> bytes | None:
         """The file's bytes at `ref`, or None when it does not exist there."""

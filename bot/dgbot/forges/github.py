@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TypeVar
 
 import requests
-from github import Auth, Consts, Github, GithubException
+from github import Auth, Consts, Github, GithubException, GithubIntegration
 from github.Issue import Issue as GhIssue
 
 from dgbot.forges.base import (
@@ -20,24 +19,19 @@ from dgbot.forges.base import (
     Limits,
     TransientError,
 )
-from dgbot.forges.retry import RetryPolicy, call, http_error, scrub
+from dgbot.forges.credentials import Secrets
+from dgbot.forges.github_auth import AppCredentials, AppJwt, Installation, guard_connections
+from dgbot.forges.retry import RetryPolicy, call, http_error
 
+__all__ = ["DEFAULT_API", "AppCredentials", "GitHubForge"]
 T = TypeVar("T")
 DEFAULT_API = Consts.DEFAULT_BASE_URL
 
 
-@dataclass(frozen=True)
-class AppCredentials:
-    """A GitHub App: its id, its private key (PEM) and the installation on the repository."""
-
-    app_id: str
-    private_key: str
-    installation_id: int
-
-
 def _issue(issue: GhIssue) -> Issue:
     labels = frozenset(label.name for label in issue.labels)
-    return Issue(issue.number, issue.title, issue.body or "", issue.state == "open", labels)
+    author = issue.user.login if issue.user else ""
+    return Issue(issue.number, issue.title, issue.body or "", issue.state == "open", labels, author)
 
 
 class GitHubForge:
@@ -59,11 +53,15 @@ class GitHubForge:
     ) -> None:
         if (token is None) == (app is None):
             raise AccessError("GitHub needs either a token or GitHub App credentials")
-        auth: Auth.Auth = (
-            Auth.Token(token)
-            if token is not None
-            else Auth.AppAuth(app.app_id, app.private_key).get_installation_auth(app.installation_id)  # type: ignore[union-attr]
-        )
+        self._secrets = Secrets(token, key=app.private_key if app else None)
+        self._jwt: AppJwt | None = None
+        if app is not None:
+            self._jwt = AppJwt(app, self._secrets)
+            auth: Auth.Auth = Installation(self._jwt, app.installation_id, self._secrets)
+        else:
+            auth = Auth.Token(str(token))  # not None: one of the two was given
+        guard_connections()
+        self._base_url, self._timeout = base_url, int(timeout)
         between = Consts.DEFAULT_SECONDS_BETWEEN_REQUESTS if throttle else None
         writes = Consts.DEFAULT_SECONDS_BETWEEN_WRITES if throttle else None
         self._client = Github(
@@ -76,7 +74,6 @@ class GitHubForge:
             seconds_between_requests=between,
             seconds_between_writes=writes,
         )
-        self._secrets = [s for s in (token, app.private_key if app else None) if s]
         self._app = app
         self._policy = policy or RetryPolicy()
         self._repo = self._client.get_repo(repo)
@@ -90,12 +87,22 @@ class GitHubForge:
                 data = exc.data
                 message = str(data.get("message", "")) if isinstance(data, dict) else str(data or "")
                 raise http_error(
-                    exc.status, exc.headers or {}, scrub(message[:500], self._secrets), what
+                    exc.status, exc.headers or {}, self._secrets.message(message), what
                 ) from None
             except requests.RequestException as exc:
-                raise TransientError(f"{what}: {scrub(str(exc), self._secrets)}") from None
+                raise TransientError(f"{what}: {self._secrets.scrub(str(exc))}") from None
 
         return call(self._policy, f"GitHub {what}", attempt)
+
+    def identity(self) -> str:
+        """`GET /user` for a token; an App's bot account is `<slug>[bot]` (`GET /app`, with the JWT)."""
+        if self._jwt is None:
+            return str(self._call("reading the token's account", lambda: self._client.get_user().login))
+        integration = GithubIntegration(
+            auth=self._jwt, base_url=self._base_url, retry=None, timeout=self._timeout
+        )
+        slug = self._call("reading the App", lambda: integration.get_app().slug)
+        return f"{slug}[bot]"
 
     def read_file(self, path: str, ref: str) -> bytes | None:
         def read() -> bytes | None:
@@ -156,16 +163,18 @@ class GitHubForge:
 
     def list_comments(self, number: int) -> list[Comment]:
         found = self._call("listing comments", lambda: list(self._repo.get_issue(number).get_comments()))
-        return [Comment(c.id, c.body or "") for c in found]
+        return [Comment(c.id, c.body or "", c.user.login if c.user else "") for c in found]
 
     def create_comment(self, number: int, body: str) -> Comment:
         made = self._call("commenting", lambda: self._repo.get_issue(number).create_comment(body))
-        return Comment(made.id, made.body or "")
+        return Comment(made.id, made.body or "", made.user.login if made.user else "")
 
     def edit_comment(self, number: int, comment_id: int, body: str) -> Comment:
-        comment = self._repo.get_issue(number).get_comment(comment_id)
+        comment = self._call(
+            f"reading comment {comment_id}", lambda: self._repo.get_issue(number).get_comment(comment_id)
+        )
         self._call(f"editing comment {comment_id}", lambda: comment.edit(body))
-        return Comment(comment_id, body)
+        return Comment(comment_id, body, comment.user.login if comment.user else "")
 
     def push_files(self, branch: str, base: str, files: Mapping[str, bytes], message: str) -> str:
         from dgbot.forges.github_push import push_files

@@ -11,7 +11,9 @@ import requests
 from gitlab.exceptions import GitlabError
 
 from dgbot.forges.base import AccessError, Comment, CommitStatus, ForgeError, Issue, Limits, TransientError
-from dgbot.forges.retry import RetryPolicy, call, http_error, log, scrub
+from dgbot.forges.credentials import Secrets
+from dgbot.forges.origin import OriginSession
+from dgbot.forges.retry import RetryPolicy, call, http_error, log
 
 T = TypeVar("T")
 DEFAULT_URL = "https://gitlab.com"
@@ -26,8 +28,15 @@ class _Client(gitlab.Gitlab):
         return super().http_request(*args, **kwargs)
 
 
+def _author(item: Any) -> str:
+    """The username of the account that wrote an issue or note (its `author` object)."""
+    author = item.get("author") if isinstance(item, dict) else getattr(item, "author", None)
+    return str(author.get("username") or "") if isinstance(author, dict) else ""
+
+
 def _issue(item: Any) -> Issue:
-    return Issue(item.iid, item.title, item.description or "", item.state == "opened", frozenset(item.labels))
+    opened = item.state == "opened"
+    return Issue(item.iid, item.title, item.description or "", opened, frozenset(item.labels), _author(item))
 
 
 class GitLabForge:
@@ -45,11 +54,13 @@ class GitLabForge:
         policy: RetryPolicy | None = None,
         timeout: float = 30,
     ) -> None:
-        self._session = requests.Session()
+        self._session = OriginSession(url, "GitLab")  # PRIVATE-TOKEN would follow any redirect
         self._headers: Mapping[str, str] = {}
         self._session.hooks["response"].append(self._remember)
-        self._client = _Client(url, private_token=token, timeout=timeout, session=self._session, per_page=100)
-        self._secrets = [token]
+        self._client = _Client(
+            url, private_token=token, timeout=timeout, session=self._session, per_page=100, keep_base_url=True
+        )
+        self._secrets = Secrets(token)
         self._policy = policy or RetryPolicy()
         self._project = self._client.projects.get(repo, lazy=True)
 
@@ -62,14 +73,19 @@ class GitLabForge:
             try:
                 return operation()
             except GitlabError as exc:
-                message = scrub(str(exc.error_message)[:500], self._secrets)
+                message = self._secrets.message(str(exc.error_message))
                 if exc.response_code is None:
                     raise TransientError(f"{what}: {message}") from None
                 raise http_error(exc.response_code, self._headers, message, what) from None
             except requests.RequestException as exc:
-                raise TransientError(f"{what}: {scrub(str(exc), self._secrets)}") from None
+                raise TransientError(f"{what}: {self._secrets.scrub(str(exc))}") from None
 
         return call(self._policy, f"GitLab {what}", attempt)
+
+    def identity(self) -> str:
+        """The username of the token's account (`GET /user`; a project token's bot user too)."""
+        found = self._call("reading the token's account", lambda: self._client.http_get("/user"))
+        return _author({"author": found})
 
     def read_file(self, path: str, ref: str) -> bytes | None:
         try:
@@ -126,25 +142,25 @@ class GitLabForge:
             "labels": ",".join(labels),
             "state_event": "reopen" if open else "close",
         }
-        self._call(f"editing issue #{number}", lambda: self._project.issues.update(number, data))
-        return Issue(number, title, body, open, frozenset(labels))
+        made = self._call(f"editing issue #{number}", lambda: self._project.issues.update(number, data))
+        return Issue(number, title, body, open, frozenset(labels), _author(made))
 
     def list_comments(self, number: int) -> list[Comment]:
         notes = self._project.mergerequests.get(number, lazy=True).notes
         found = self._call(
             "listing notes", lambda: notes.list(sort="asc", order_by="created_at", get_all=True)
         )
-        return [Comment(n.id, n.body or "") for n in found if not getattr(n, "system", False)]
+        return [Comment(n.id, n.body or "", _author(n)) for n in found if not getattr(n, "system", False)]
 
     def create_comment(self, number: int, body: str) -> Comment:
         notes = self._project.mergerequests.get(number, lazy=True).notes
         made = self._call("commenting", lambda: notes.create({"body": body}))
-        return Comment(made.id, body)
+        return Comment(made.id, body, _author(made))
 
     def edit_comment(self, number: int, comment_id: int, body: str) -> Comment:
         notes = self._project.mergerequests.get(number, lazy=True).notes
-        self._call(f"editing note {comment_id}", lambda: notes.update(comment_id, {"body": body}))
-        return Comment(comment_id, body)
+        made = self._call(f"editing note {comment_id}", lambda: notes.update(comment_id, {"body": body}))
+        return Comment(comment_id, body, _author(made))
 
     def _branch_exists(self, branch: str) -> bool:
         try:

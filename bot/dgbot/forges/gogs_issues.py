@@ -16,11 +16,20 @@ LABEL_COLOURS = {
 }
 
 
+def author(data: dict[str, Any]) -> str:
+    """The login of the `user` who wrote an issue or a comment."""
+    user = data.get("user") or {}
+    return str(user.get("login") or user.get("username") or "") if isinstance(user, dict) else ""
+
+
 def to_issue(data: dict[str, Any]) -> Issue:
     labels = frozenset(str(label["name"]) for label in data.get("labels") or [])
-    return Issue(
-        int(data["number"]), str(data["title"]), str(data.get("body") or ""), data["state"] == "open", labels
-    )
+    number, title, body = int(data["number"]), str(data["title"]), str(data.get("body") or "")
+    return Issue(number, title, body, data["state"] == "open", labels, author(data))
+
+
+def to_comment(data: dict[str, Any], body: str | None = None) -> Comment:
+    return Comment(int(data["id"]), str(data.get("body") or body or ""), author(data))
 
 
 class GogsIssues:
@@ -31,6 +40,9 @@ class GogsIssues:
     def __init__(self, client: RestClient, repo: str) -> None:
         self.client = client
         self.base = f"/repos/{repo}"
+
+    def identity(self) -> str:
+        return self.client.identity()
 
     def _label_ids(self, names: Sequence[str]) -> list[int]:
         known = {str(label["name"]): int(label["id"]) for label in self.labels()}
@@ -78,15 +90,15 @@ class GogsIssues:
 
     def list_comments(self, number: int) -> list[Comment]:
         found = self.client.json("GET", f"{self.base}/issues/{number}/comments", "listing comments") or []
-        return [Comment(int(c["id"]), str(c.get("body") or "")) for c in found]
+        return [to_comment(c) for c in found]
 
     def create_comment(self, number: int, body: str) -> Comment:
         made = self.client.json(
             "POST", f"{self.base}/issues/{number}/comments", "commenting", json={"body": body}
         )
-        return Comment(int(made["id"]), str(made.get("body") or body))
+        return to_comment(made, body)
 
     def edit_comment(self, number: int, comment_id: int, body: str) -> Comment:
         path = self.base + self.comment_path.format(number=number, id=comment_id)
-        self.client.json("PATCH", path, f"editing comment {comment_id}", json={"body": body})
-        return Comment(comment_id, body)
+        made = self.client.json("PATCH", path, f"editing comment {comment_id}", json={"body": body})
+        return to_comment(made or {"id": comment_id}, body)

@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass, replace
 from urllib.parse import quote
 
-from dgbot.forges.base import ChecksForge, CommitStatus, Forge
+from dgbot.forges.base import ChecksForge, CommitStatus, Forge, ForgeError
 from dgbot.forges.body import fit, pointer
 from dgbot.forges.checkrun import check_run_for
 from dgbot.forges.upsert import upsert_comment, upsert_issue
@@ -114,6 +114,9 @@ def verdict_id(verdict: Verdict) -> str:
 
 def publish(forge: Forge, verdict: Verdict, target: Target) -> Outcome:
     """Publish `verdict` for `target` on `forge`; running it twice changes nothing the second time."""
+    me = forge.identity()  # once, before any write: anyone can copy a marker, dgbot edits only its own
+    if not me:
+        raise ForgeError(f"{forge.name}: the forge did not say which account the token acts as")
     posted: tuple[CommitStatus, ...] = ()
     if forge.limits.statuses:
         posted = publish_statuses(forge, target.sha, wanted_statuses(verdict, target.report_url))
@@ -123,10 +126,10 @@ def publish(forge: Forge, verdict: Verdict, target: Target) -> Outcome:
     marker = issue_marker(target.branch)
     title = issue_title(target.branch, forge.limits.title_chars)
     body = report_body(verdict, forge, target, marker)
-    number, action = upsert_issue(forge, marker, title, body, verdict.status)
+    number, action = upsert_issue(forge, marker, title, body, verdict.status, me=me)
     comment = None
     if target.pull_request is not None:
         comment_marker = "<!-- dgbot:pull-request-comment -->"
         text = report_body(verdict, forge, target, comment_marker)
-        comment = upsert_comment(forge, target.pull_request, comment_marker, text)
+        comment = upsert_comment(forge, target.pull_request, comment_marker, text, me=me)
     return Outcome(posted, number, action, comment, check_run)

@@ -8,7 +8,9 @@ from typing import Any
 import requests
 
 from dgbot.forges.base import AccessError, TransientError
-from dgbot.forges.retry import RetryPolicy, call, http_error, scrub
+from dgbot.forges.credentials import Secrets
+from dgbot.forges.origin import OriginSession
+from dgbot.forges.retry import RetryPolicy, call, http_error
 
 MAX_PAGES = 1_000
 
@@ -21,10 +23,10 @@ class RestClient:
     ) -> None:
         self.api_url = api_url.rstrip("/")
         self.forge = forge
-        self._token = token
+        self._secrets = Secrets(token)
         self._policy = policy
         self._timeout = timeout
-        self._session = requests.Session()
+        self._session = OriginSession(self.api_url, forge)  # redirects stay on the forge's origin
         self._session.headers.update({"Authorization": f"token {token}", "Accept": "application/json"})
 
     def request(
@@ -44,9 +46,9 @@ class RestClient:
                     method, self.api_url + path, json=json, params=params, timeout=self._timeout
                 )
             except requests.RequestException as exc:
-                raise TransientError(f"{what}: {scrub(str(exc), [self._token])}") from None
-            if answer.status_code >= 400:
-                message = scrub(_message(answer)[:500], [self._token])
+                raise TransientError(f"{what}: {self._secrets.scrub(str(exc))}") from None
+            if answer.status_code >= 300:  # a redirect not followed (no Location) is no answer either
+                message = self._secrets.message(_message(answer))
                 raise http_error(answer.status_code, answer.headers, message, what)
             return answer
 
@@ -55,6 +57,11 @@ class RestClient:
     def json(self, method: str, path: str, what: str, **options: Any) -> Any:
         answer = self.request(method, path, what, **options)
         return answer.json() if answer.content else None
+
+    def identity(self) -> str:
+        """The login of the token's account (`GET /user`; Gogs and Gitea both name it `login`)."""
+        found = self.json("GET", "/user", "reading the token's account") or {}
+        return str(found.get("login") or found.get("username") or "")
 
     def maybe(self, path: str, what: str, **options: Any) -> requests.Response | None:
         """GET `path`; None on 404."""

@@ -6,7 +6,7 @@ import email.utils
 import logging
 import random
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -15,7 +15,6 @@ from dgbot.forges.base import AccessError, ForgeError, TransientError
 T = TypeVar("T")
 log = logging.getLogger("dgbot.forges")
 TRANSIENT_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
-REDACTED = "***"
 
 
 @dataclass(frozen=True)
@@ -36,14 +35,6 @@ class RetryPolicy:
         if retry_after is None:
             return jittered
         return max(0.0, retry_after) + jittered * 0.1  # the server said when; jitter spreads the herd
-
-
-def scrub(text: str, secrets: Iterable[str]) -> str:
-    """`text` with every secret (token, key) replaced by ***."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, REDACTED)
-    return text
 
 
 def _header(headers: Mapping[str, str], name: str) -> str | None:

@@ -1,4 +1,7 @@
-"""The one governance issue per branch and the one pull-request comment, found by a hidden marker."""
+"""The one governance issue per branch and the one pull-request comment, found by a hidden marker.
+
+Anyone can write the marker: only issues and comments by dgbot's own account (`me`) count.
+"""
 
 from __future__ import annotations
 
@@ -22,9 +25,16 @@ def _close_duplicates(forge: Forge, keep: Issue, extras: list[Issue]) -> None:
         forge.edit_issue(extra.number, title=extra.title, body=body, labels=sorted(extra.labels), open=False)
 
 
-def upsert_issue(forge: Forge, marker: str, title: str, body: str, status: Status) -> tuple[int | None, str]:
-    """Open, update, reopen or close the issue carrying `marker`; (number, what was done)."""
-    found = [issue for issue in forge.find_issues(LABEL) if marker in issue.body]
+def mine(author: str, me: str) -> bool:
+    """Whether `author` is dgbot's account (logins compare without case, as the forges do)."""
+    return bool(me) and author.casefold() == me.casefold()
+
+
+def upsert_issue(
+    forge: Forge, marker: str, title: str, body: str, status: Status, *, me: str
+) -> tuple[int | None, str]:
+    """Open, update, reopen or close `me`'s issue carrying `marker`; (number, what was done)."""
+    found = [i for i in forge.find_issues(LABEL) if marker in i.body and mine(i.author, me)]
     compliant = status is Status.SUCCESS
     if not found:
         if compliant:
@@ -44,9 +54,9 @@ def upsert_issue(forge: Forge, marker: str, title: str, body: str, status: Statu
     return keep.number, "updated" if keep.open else "reopened"
 
 
-def upsert_comment(forge: Forge, number: int, marker: str, body: str) -> int:
-    """Create or update the one comment carrying `marker` on pull/merge request `number`."""
-    found = [comment for comment in forge.list_comments(number) if marker in comment.body]
+def upsert_comment(forge: Forge, number: int, marker: str, body: str, *, me: str) -> int:
+    """Create or update `me`'s one comment carrying `marker` on pull/merge request `number`."""
+    found = [c for c in forge.list_comments(number) if marker in c.body and mine(c.author, me)]
     if not found:
         return forge.create_comment(number, body).id
     if found[0].body != body:

@@ -21,7 +21,6 @@ from typing import BinaryIO
 from dgbot.errors import UnsafePathError
 
 CHUNK = 1 << 20
-RECORD_LIMIT = 256 * 1024 * 1024  # dgbot's own JSON records (provenance): large, but not endless
 NEVER = "dgbot never reads through one"
 ANNEX_OBJECTS = (".git", "annex", "objects")
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import logging
 import os
+import tempfile
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -16,6 +17,9 @@ from typing import Any
 
 import nbformat
 
+from dgbot.fs.write import write_file
+from dgbot.notebooks.contain import Containment
+from dgbot.notebooks.environment import kernel_environment
 from dgbot.notebooks.execution import CellError, Execution, Job, Outcome, describe, first_error, own_cells
 from dgbot.notebooks.watch import KernelWatch, Progress
 
@@ -49,19 +53,43 @@ def parameterize(notebook: nbformat.NotebookNode, parameters: Mapping[str, Any])
 def run_notebook(source: str, output: str, parameters: Mapping[str, Any], cwd: str) -> None:
     """Execute the notebook `source` with `parameters` on the python3 kernel, writing it to `output`.
 
-    A small helper for the generated workflow notebooks (issue 3); papermill raises
-    PapermillExecutionError, with the executed notebook written, when a cell fails.
+    A small helper for the generated workflow notebooks: the same kernel environment, containment
+    and timeouts as `dgbot run`; a notebook that does not complete raises RuntimeError with why.
     """
-    import papermill
+    job = Job(Path(source), Path(output), Path(source).name, cwd=Path(cwd), parameters=dict(parameters))
+    execution = execute_notebook(job)
+    if not execution.ok:
+        raise RuntimeError(execution.message)
 
-    papermill.execute_notebook(
-        source, output, parameters=dict(parameters), cwd=cwd, kernel_name="python3", progress_bar=False
-    )
+
+@cache
+def _kernel_manager() -> type[Any]:
+    """jupyter_client's kernel manager, starting the kernel under its Containment and stopping it there."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class ContainedKernelManager(AsyncKernelManager):
+        containment: Containment | None = None
+
+        def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+            command: list[str] = super().format_kernel_cmd(extra_arguments)
+            return self.containment.command(command) if self.containment else command
+
+        async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+            if self.containment is not None:
+                self.containment.attach(getattr(self.provisioner, "process", None))
+
+        async def _async_kill_kernel(self, restart: bool = False) -> None:
+            if self.containment is not None:  # before the process group is killed, taking the supervisor
+                self.containment.stop()
+            await super()._async_kill_kernel(restart)
+
+    return ContainedKernelManager
 
 
 @cache
 def _engine() -> str:
-    """Register papermill's nbclient engine with our hooks: progress, the kernel's process group, cwd."""
+    """Register papermill's nbclient engine with our hooks: progress, containment, environment, cwd."""
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
 
@@ -77,8 +105,11 @@ def _engine() -> str:
 
             nb_man.cell_start = started
             cwd = watch.job.cwd or watch.job.source.parent
+            km = _kernel_manager()(kernel_name=kernel_name)
+            km.containment = watch.containment
             watch.client = PapermillNotebookClient(
                 nb_man,
+                km=km,
                 kernel_name=kernel_name,
                 timeout=kwargs.get("execution_timeout"),
                 startup_timeout=kwargs.get("start_timeout", 60),
@@ -86,7 +117,7 @@ def _engine() -> str:
                 resources={"metadata": {"path": str(cwd)}},  # the kernel's cwd; no process-wide chdir
                 log=_QUIET,  # what goes wrong comes back as the Execution record
             )
-            return watch.client.execute(stderr=watch.stderr)
+            return watch.client.execute(stderr=watch.stderr, env=kernel_environment(os.environ))
 
     papermill_engines.register("dgbot", WatchedEngine)
     return "dgbot"
@@ -100,17 +131,18 @@ def execute_notebook(job: Job, progress: Progress | None = None) -> Execution:
     except Exception as unreadable:  # not JSON, not a notebook: a record, never a crash
         message = f"cannot read the notebook: {type(unreadable).__name__}: {unreadable}"
         return Execution(job, Outcome.ERROR, started, _now(), time.monotonic() - clock, message=message)
-    job.output.parent.mkdir(parents=True, exist_ok=True)
-    temporary = job.output.with_name(f".{job.output.stem}.dgbot-tmp.ipynb")
     watch = KernelWatch(job, progress)
-    outcome, error, message = _execute(source, temporary, job, watch)
-    executed = _read(temporary) or source
-    temporary.unlink(missing_ok=True)
+    # papermill writes its copy as it goes: into a private folder of our own, not beside the output,
+    # where a committed link could send it anywhere.
+    with tempfile.TemporaryDirectory(prefix="dgbot-run-", ignore_cleanup_errors=True) as private:
+        temporary = Path(private) / job.output.name
+        outcome, error, message = _execute(source, temporary, job, watch)
+        executed = _read(temporary) or source
     if error is not None and outcome in (Outcome.TIMEOUT, Outcome.DIED):
         _add_error_output(executed, error)
     execution = Execution(job, outcome, started, _now(), time.monotonic() - clock, error, message)
     executed.metadata["dgbot"] = {**job.metadata, "execution": execution.to_dict()}
-    write_notebook(executed, job.output)
+    write_notebook(executed, job.output, job.within or job.output.parent)
     return execution
 
 
@@ -205,11 +237,10 @@ def _read(path: Path) -> nbformat.NotebookNode | None:
         return None
 
 
-def write_notebook(notebook: nbformat.NotebookNode, path: Path) -> None:
-    """Write through a temporary file, so a reader never sees half a notebook."""
-    temporary = path.with_name(f".{path.name}.dgbot-write")
-    nbformat.write(notebook, temporary)  # type: ignore[no-untyped-call]
-    os.replace(temporary, path)
+def write_notebook(notebook: nbformat.NotebookNode, path: Path, within: Path) -> None:
+    """Write the notebook to `path` in the folder `within`, all or nothing and through no link."""
+    text: str = nbformat.writes(notebook)  # type: ignore[no-untyped-call]
+    write_file(within, path, text if text.endswith("\n") else text + "\n")
 
 
 def _now() -> str:

@@ -47,6 +47,7 @@ class Job:
     cwd: Path | None = None  # where the kernel starts; None: the notebook's folder
     parameters: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     metadata: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))  # into metadata.dgbot
+    within: Path | None = None  # the folder the executed copy stays in (no link followed); None: its own
 
 
 @dataclass(frozen=True)

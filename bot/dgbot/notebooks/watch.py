@@ -1,4 +1,4 @@
-"""Watching one notebook's kernel: its process group, the cell it runs, its stderr, the timeout."""
+"""Watching one notebook's kernel: its containment, the cell it runs, its stderr, the timeout."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 
 import nbformat
 
+from dgbot.notebooks.contain import Containment
 from dgbot.notebooks.execution import Job, own_cells
 
 # Called as a notebook's cells start: (notebook name, cell index from 0, number of cells).
@@ -18,7 +19,7 @@ Progress = Callable[[str, int, int], None]
 
 
 class KernelWatch:
-    """Shared by papermill's client and the watchdog: the kernel's process group and the cell running."""
+    """Shared by papermill's client and the watchdog: the kernel's containment and the cell running."""
 
     def __init__(self, job: Job, progress: Progress | None) -> None:
         self.job = job
@@ -27,6 +28,7 @@ class KernelWatch:
         self.cell = -1  # index among the notebook's own cells; -1 before the first
         self.expired = False
         self.pgid: int | None = None
+        self.containment = Containment.create()
         # The kernel process's own stderr (not the cells' output, which comes over its channels):
         # kept out of CI logs, and its last line tells why a kernel died.
         self.stderr = tempfile.TemporaryFile(mode="w+b")  # noqa: SIM115 (closed when the run ends)
@@ -51,7 +53,8 @@ class KernelWatch:
         self.kill()
 
     def kill(self) -> None:
-        """Kill the kernel's process group: the kernel and whatever it started."""
+        """Kill the kernel and whatever it started, wherever it went; then the kernel's process group."""
+        self.containment.stop()
         if self.pgid is None or self.pgid == os.getpgrp():
             return
         with contextlib.suppress(ProcessLookupError, PermissionError):  # already gone

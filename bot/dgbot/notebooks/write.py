@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from dgbot.config import Settings
 from dgbot.dmp.plan import Plan
-from dgbot.errors import UsageError
+from dgbot.errors import UnsafePathError
 from dgbot.fs.read import read_regular
+from dgbot.fs.write import boundary, remove_file, write_file
 from dgbot.notebooks.content import MAX_NOTEBOOK_BYTES
 from dgbot.notebooks.drift import BESIDE, Reader, State, assess_all
 
@@ -38,19 +38,6 @@ class Action:
         return f"{state.message}; {'removed' if self.done == 'removed' else 'kept'}"
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write through a temporary file in the same folder, so no half-written notebook is left."""
-    temporary = path.with_name(f".{path.name}.dgbot-tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(
-            text, encoding="utf-8", errors="backslashreplace"
-        )  # lone surrogates: JSON escapes
-        os.replace(temporary, path)
-    except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from exc
-
-
 def _reader(root: Path, folder: str, out: Path) -> Reader:
     in_repository = out == root / folder  # no --out: the notebooks are repository content
 
@@ -72,12 +59,14 @@ def _folder(settings: Settings, root: Path, out: Path | None) -> tuple[str, Path
     if out is not None:
         return folder, out
     if not (root / folder).resolve().is_relative_to(root.resolve()):
-        raise UsageError(f"the notebook folder {folder} leads outside the repository; it is refused")
+        message = f"{folder}: the notebook folder leads outside the repository; it is refused"
+        raise UnsafePathError(message, path=folder)
     return folder, root / folder
 
 
 def generate_into(plan: Plan, settings: Settings, root: Path, out: Path | None = None) -> list[Action]:
     """Generate the plan's notebooks into `out` (default: the notebook folder of the repository `root`)."""
+    within = root if out is None else boundary(out, root)
     folder, out = _folder(settings, root, out)
     existing = [f"{folder}/{p.name}" for p in sorted(out.glob("*.ipynb"))] if out.is_dir() else []
     actions = []
@@ -85,16 +74,16 @@ def generate_into(plan: Plan, settings: Settings, root: Path, out: Path | None =
         target = out / state.path.rpartition("/")[2]
         if generated is None:  # no longer generated
             if state.kind == "obsolete":
-                target.unlink()
+                remove_file(within, target)
             actions.append(Action(state, "removed" if state.kind == "obsolete" else "kept"))
         elif state.kind in ("missing", "outdated"):
-            write_atomic(target, generated.text)
+            write_file(within, target, generated.text)
             actions.append(Action(state, "written"))
         elif state.kind in ("current", "kept"):
             actions.append(Action(state, "unchanged" if state.kind == "current" else "kept"))
         elif settings.on_edit == "write_beside":
             beside = target.with_name(target.name.removesuffix(".ipynb") + BESIDE)
-            write_atomic(beside, generated.text)
+            write_file(within, beside, generated.text)
             actions.append(Action(state, "written-beside", f"{folder}/{beside.name}"))
         else:
             actions.append(Action(state, "skipped"))

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from dgbot.fs.read import read_regular
+from dgbot.fs.write import write_file
 
 # The prototype's layout: data in these folders goes to the annex; code, notebooks, the plan and the
 # provenance stay in git, where a forge can show and diff them.
@@ -43,7 +43,5 @@ def ensure_annex_rules(root: Path, folders: tuple[str, ...] = DATA_FOLDERS) -> b
     new = kept + rules_block(list(folders))
     if new == old:
         return False
-    temporary = path.with_name(".gitattributes.dgbot-tmp")
-    temporary.write_text(new, encoding="utf-8")
-    os.replace(temporary, path)
+    write_file(root, path, new)
     return True

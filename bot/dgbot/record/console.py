@@ -8,6 +8,7 @@ from typing import TextIO
 
 from dgbot.notebooks.execute import Progress
 from dgbot.record.run import UNHASHED, RunReport
+from dgbot.render.escape import visible
 
 
 def terminal_progress(stream: TextIO, verbose: bool, environ: Mapping[str, str]) -> Progress | None:
@@ -18,6 +19,7 @@ def terminal_progress(stream: TextIO, verbose: bool, environ: Mapping[str, str])
     lock, running = threading.Lock(), {}
 
     def show(name: str, cell: int, cells: int) -> None:
+        name = visible(name)  # a notebook's file name: no ESC or line break reaches the terminal
         with lock:
             if not live:
                 stream.write(f"{name}: cell {cell + 1}/{cells}\n")
@@ -33,15 +35,15 @@ def render_run(report: RunReport, root_label: str) -> str:
     """One line per notebook (status, name, time, why it failed), the missing ones, the provenance."""
     lines = []
     for execution in report.executions:
-        line = f"{execution.outcome.value:<9} {execution.job.name} ({execution.seconds:.1f} s)"
-        lines.append(line if execution.ok else f"{line}: {execution.message}")
+        line = f"{execution.outcome.value:<9} {visible(execution.job.name)} ({execution.seconds:.1f} s)"
+        lines.append(line if execution.ok else f"{line}: {visible(execution.message)}")
     for finding in report.findings:
         if finding.rule == "missing":
-            lines.append(f"missing   {finding.location}: {finding.message}")
+            lines.append(f"missing   {visible(finding.location)}: {visible(finding.message)}")
         elif finding.rule == UNHASHED:
-            lines.append(f"not hashed {finding.location}: {finding.message}")
+            lines.append(f"not hashed {visible(finding.location)}: {visible(finding.message)}")
     if report.provenance is not None:
-        lines.append(f"provenance: {report.provenance}")
+        lines.append(f"provenance: {visible(report.provenance)}")
     elif not report.findings:
-        lines.append(f"nothing to run: the plan of {root_label} marks no notebooks for CI")
+        lines.append(f"nothing to run: the plan of {visible(root_label)} marks no notebooks for CI")
     return "\n".join(lines) + "\n"

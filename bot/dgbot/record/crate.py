@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,6 +14,7 @@ from dgbot.dmp.plan import Plan
 from dgbot.errors import UnsafePathError
 from dgbot.fs.budget import HashBudget
 from dgbot.fs.read import open_regular
+from dgbot.fs.write import boundary, copy_file, staged_folder, write_file
 from dgbot.record import crate_entities as entities
 from dgbot.snapshot import FileEntry, snapshot_worktree
 
@@ -65,17 +64,15 @@ def build_crate(
 
 
 def _copy_in(root: Path, relative: str, staging: Path) -> None:
-    """Copy a file of the crate into the staging folder: a regular file inside the repository only."""
-    copy = staging / relative
+    """Copy a file of the crate into the staging folder: a regular file inside the repository only.
+
+    No fsync per file (3 ms each): the crate appears whole or not at all by the staged folder's rename.
+    """
     try:
         with open_regular(root, relative, follow=True) as source:
-            copy.parent.mkdir(parents=True, exist_ok=True)
-            with open(copy, "xb") as target:  # staging is dgbot's own new folder
-                shutil.copyfileobj(source, target)
-            info = os.fstat(source.fileno())
+            copy_file(staging, staging / relative, source, sync=False)
     except FileNotFoundError:
         return  # gone since the crate was built
-    os.utime(copy, ns=(info.st_atime_ns, info.st_mtime_ns))
 
 
 def _kept(entry: FileEntry, leave_out: str | None) -> bool:
@@ -97,28 +94,15 @@ def _describe_root(crate: Any, plan: Plan) -> None:
 
 
 def write_crate(crate: Any, root: Path, out: Path) -> Path:
-    """Write the crate's metadata to `out`; outside the repository, with copies of the files present."""
+    """Write the crate's metadata to `out`; elsewhere than in place, with copies of the files present."""
     document = json.dumps(crate.metadata.generate(), indent=2, ensure_ascii=False) + "\n"
-    if out.resolve() == root.resolve():
-        temporary = root / f".{METADATA}.dgbot-tmp"
-        temporary.write_text(document, encoding="utf-8")
-        os.replace(temporary, root / METADATA)
+    if os.path.abspath(out) == os.path.abspath(root):
+        write_file(root, root / METADATA, document)
         return root / METADATA
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+    with staged_folder(boundary(out.parent, root), out, METADATA) as staging:
         for entity in crate.data_entities:
             relative = unquote(entity.id)
             if "File" in entity.type and not relative.startswith("#"):  # annexed, no content: described
                 _copy_in(root, relative, staging)
-    except UnsafePathError:  # swapped for a symlink since the crate was built: nothing half-written
-        shutil.rmtree(staging)
-        raise
-    (staging / METADATA).write_text(document, encoding="utf-8")
-    if out.exists():
-        if not (out / METADATA).is_file():
-            shutil.rmtree(staging)
-            raise FileExistsError(f"{out} exists and is not a crate dgbot wrote; choose another folder")
-        shutil.rmtree(out)
-    os.replace(staging, out)
+        write_file(staging, staging / METADATA, document)
     return out / METADATA

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
 import shlex
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -12,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from dgbot.config import Settings
-from dgbot.errors import UnsafePathError, UsageError
-from dgbot.fs.read import RECORD_LIMIT, read_regular
+from dgbot.errors import UsageError
 from dgbot.record.annex_rules import ensure_annex_rules
 from dgbot.record.run import PROVENANCE
 from dgbot.records import Finding, Location, Severity
+from dgbot.snapshot.lastrun import UntrustedRun, load_last_run
 
 CHECK = "record"
 _FAILED = ("error", "impossible")
@@ -49,16 +50,19 @@ def as_result(record: Mapping[str, Any]) -> Result:
     )
 
 
-def load_provenance(root: Path, settings: Settings) -> dict[str, Any]:
-    """The last run's provenance record, or a UsageError telling to run first."""
+def load_provenance(root: Path, settings: Settings, committed: bool = False) -> dict[str, Any]:
+    """The last run's provenance record, when a run in this work tree wrote it; else a UsageError.
+
+    `committed=True` also takes the one the repository holds (see load_last_run).
+    """
     path = root / settings.report_dir.strip("/") / PROVENANCE
-    try:  # a symlink (to /dev/zero, to a forged record) or a FIFO is refused, never read
-        loaded = json.loads(read_regular(path.parent, path.name, RECORD_LIMIT).decode("utf-8"))
-    except FileNotFoundError as missing:
-        raise UsageError(f"no run to record: {path} does not exist (run `dgbot run` first)") from missing
-    except (OSError, ValueError, UnsafePathError) as broken:
-        raise UsageError(f"the provenance record {path} cannot be read: {broken}") from broken
-    if not isinstance(loaded, dict) or loaded.get("provenance_version") != 1:
+    if not os.path.lexists(path):
+        raise UsageError(f"no run to record: {path} does not exist (run `dgbot run` first)")
+    try:
+        loaded = load_last_run(root, settings.report_dir, check_commit=False, committed=committed).record
+    except UntrustedRun as why:
+        raise UsageError(f"no run to record: {why}") from None
+    if loaded.get("provenance_version") != 1:
         raise UsageError(f"{path} is not a dgbot provenance record")
     return loaded
 

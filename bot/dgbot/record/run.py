@@ -18,6 +18,7 @@ from dgbot.dmp.plan import Plan
 from dgbot.errors import UnsafePathError, UsageError
 from dgbot.fs.budget import HASH_SECONDS, HashBudget
 from dgbot.fs.read import check_regular
+from dgbot.fs.write import boundary, make_folder, write_file
 from dgbot.notebooks.execute import Progress, execute_notebooks
 from dgbot.notebooks.execution import CHECK, Execution, Job
 from dgbot.record import provenance, reproduce
@@ -85,6 +86,8 @@ def run_notebooks(
     if not names:
         return RunReport((), tuple(findings), None, None)
     report, options = settings.report_dir.strip("/"), settings.run
+    within = boundary(root / report, root)
+    make_folder(within, root / report)  # a report folder that leads through a link: refused before any run
     state = provenance.repository_state(root, report)
     before = snapshot_worktree(root)
     stamps = provenance.stamps(before)
@@ -98,7 +101,7 @@ def run_notebooks(
         "plan_sha256": plan.sha256,
         "dgbot_version": __version__,
     }
-    jobs = _jobs(root, names, settings, dict(parameters or {}), summary)
+    jobs = _jobs(root, within, names, settings, dict(parameters or {}), summary)
     started = _now()
     executions = execute_notebooks(jobs, options.parallel, progress)
     timing = {"started": started, "ended": _now()}
@@ -125,7 +128,7 @@ def run_notebooks(
     if patterns:
         record["reproducibility"] = reproduce.reproducibility(root, recorded, after, patterns, budget)
     path = root / report / PROVENANCE
-    write_json(path, record)
+    write_file(within, path, json.dumps(record, indent=2, ensure_ascii=False) + "\n")
     failures = [f for e in executions if (f := e.finding()) is not None]
     return RunReport(tuple(executions), tuple(findings + failures + _unhashed(budget)), path, record)
 
@@ -139,7 +142,12 @@ def _unhashed(budget: HashBudget) -> list[Finding]:
 
 
 def _jobs(
-    root: Path, names: list[str], settings: Settings, parameters: dict[str, Any], summary: dict[str, Any]
+    root: Path,
+    within: Path,
+    names: list[str],
+    settings: Settings,
+    parameters: dict[str, Any],
+    summary: dict[str, Any],
 ) -> list[Job]:
     options, report = settings.run, settings.report_dir.strip("/")
     cwd = root if options.workdir == "repository" else None
@@ -154,6 +162,7 @@ def _jobs(
             cwd,
             parameters,
             summary,
+            within,
         )
         for name in names
     ]
@@ -189,14 +198,6 @@ def _notebook_entry(root: Path, execution: Execution, budget: HashBudget) -> dic
             "sha256": budget.sha256(job.output.parent, job.output.name, follow=False),  # maybe out of root
         },
     }
-
-
-def write_json(path: Path, data: Mapping[str, Any]) -> None:
-    """Write JSON through a temporary file, so a reader never sees half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.dgbot-tmp")
-    temporary.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(temporary, path)
 
 
 def _now() -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from dgbot.records import Finding, Severity, Verdict
+from dgbot.render.escape import visible
 from dgbot.render.status import plural
 
 # GitHub shows 10 annotations of each kind per step (50 per job); the rest are dropped silently.
@@ -24,17 +25,18 @@ def escape_property(text: str) -> str:
 
 
 def _command(finding: Finding, path_of: Callable[[str], str]) -> str:
+    """One annotation; repository text is made `visible` first, so only dgbot's own line breaks remain."""
     loc = finding.location
-    props = [f"title={escape_property(f'dgbot {finding.check}: {finding.rule}')}"]
+    props = [f"title={escape_property(visible(f'dgbot {finding.check}: {finding.rule}'))}"]
     if loc.path:
-        props.insert(0, f"file={escape_property(path_of(loc.path))}")
+        props.insert(0, f"file={escape_property(visible(path_of(loc.path)))}")
         if loc.line is not None:
             props.insert(1, f"line={loc.line}")
             if loc.column is not None:
                 props.insert(2, f"col={loc.column}")
-    message = finding.message if not loc.json_path else f"{loc.json_path}: {finding.message}"
+    message = visible(finding.message if not loc.json_path else f"{loc.json_path}: {finding.message}")
     if finding.hint:
-        message += f"\n{finding.hint}"
+        message += f"\n{visible(finding.hint)}"
     message = message[:MESSAGE_LIMIT]
     return f"::{_COMMAND[finding.severity]} {','.join(props)}::{escape_data(message)}"
 

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from typing import Any
 
 from dgbot.records import CheckResult, Finding, Severity, Status, Verdict, fingerprint_findings
+from dgbot.render.escape import json_text, visible
 
 FALLBACK_PATH = "dmp.json"  # where a finding with no file points when the verdict names no plan
 _SEVERITY = {Severity.ERROR: "critical", Severity.WARNING: "minor", Severity.NOTICE: "info"}
 _CRASHED = "blocker"  # a check that could not run hides whatever it would have found
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def report_path(verdict: Verdict, finding: Finding | None = None) -> str:
@@ -28,15 +27,15 @@ def report_path(verdict: Verdict, finding: Finding | None = None) -> str:
 
 
 def dump_json(data: Any) -> str:
-    """Stable JSON text; lone surrogates (from a JSON plan's escapes) become U+FFFD."""
-    return _SURROGATE.sub("\ufffd", json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
+    """Stable, inert JSON text; lone surrogates (from a JSON plan's escapes) become U+FFFD."""
+    return json_text(data, replace_surrogates=True)
 
 
 def _description(finding: Finding) -> str:
     json_path = finding.location.json_path
     if json_path and json_path not in finding.message:
-        return f"{json_path}: {finding.message}"
-    return finding.message
+        return visible(f"{json_path}: {finding.message}")
+    return visible(finding.message)
 
 
 def _issue(verdict: Verdict, finding: Finding, fingerprint: str) -> dict[str, Any]:
@@ -52,7 +51,7 @@ def _issue(verdict: Verdict, finding: Finding, fingerprint: str) -> dict[str, An
 def _crash(verdict: Verdict, check: CheckResult) -> dict[str, Any]:
     key = json.dumps(["dgbot/v1", "crashed", check.id])
     return {
-        "description": f"dgbot could not run the check {check.id} ({check.title}): {check.crashed}",
+        "description": visible(f"dgbot could not run the check {check.id} ({check.title}): {check.crashed}"),
         "check_name": f"dgbot/{check.id}/crashed",
         "fingerprint": hashlib.sha256(key.encode()).hexdigest(),
         "severity": _CRASHED,

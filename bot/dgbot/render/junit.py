@@ -2,49 +2,46 @@
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 
 from dgbot.records import CheckResult, Finding, Severity, Status, Verdict
+from dgbot.render.escape import visible  # also every character XML 1.0 cannot carry
 from dgbot.render.status import describe_counts, plural
 
 SUITE = "dgbot"
 LISTED_LIMIT = 1_000  # findings written per test case; GitLab reads report files under 30 MB
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-def _xml(text: str) -> str:
-    """`text` with the characters XML 1.0 cannot carry (controls, lone surrogates) replaced."""
-    return _NOT_XML.sub("\ufffd", text)
 
 
 def _line(finding: Finding) -> str:
-    where = str(finding.location) or "(no file)"
-    text = f"{where}: {finding.severity.value}: {finding.message} [{finding.check}/{finding.rule}]"
-    return text + (f"\n    hint: {finding.hint}" if finding.hint else "")
+    """One finding on one line (its hint on the next): repository text never starts a line."""
+    where = visible(finding.location) or "(no file)"
+    rule = visible(f"{finding.check}/{finding.rule}")
+    text = f"{where}: {finding.severity.value}: {visible(finding.message)} [{rule}]"
+    return text + (f"\n    hint: {visible(finding.hint)}" if finding.hint else "")
 
 
 def _listing(findings: list[Finding]) -> str:
     lines = [_line(f) for f in findings[:LISTED_LIMIT]]
     if len(findings) > LISTED_LIMIT:
         lines.append(f"... {plural(len(findings) - LISTED_LIMIT, 'more finding')} not listed")
-    return _xml("\n".join(lines))
+    return "\n".join(lines)
 
 
 def _case(suite: ET.Element, check: CheckResult) -> None:
     case = ET.SubElement(
-        suite, "testcase", {"classname": _xml(f"{SUITE}.{check.id}"), "name": _xml(check.title)}
+        suite, "testcase", {"classname": visible(f"{SUITE}.{check.id}"), "name": visible(check.title)}
     )
     errors = [f for f in check.findings if f.severity is Severity.ERROR]
     others = [f for f in check.findings if f.severity is not Severity.ERROR]
     if check.status is Status.ERROR:
-        crash = ET.SubElement(case, "error", {"message": _xml(check.crashed or ""), "type": "InternalError"})
-        crash.text = _xml(f"dgbot could not run the check {check.id}: {check.crashed}")
+        attributes = {"message": visible(check.crashed or ""), "type": "InternalError"}
+        crash = ET.SubElement(case, "error", attributes)
+        crash.text = visible(f"dgbot could not run the check {check.id}: {check.crashed}")
     elif check.status is Status.SKIPPED:
-        ET.SubElement(case, "skipped", {"message": _xml(check.skipped or "")})
+        ET.SubElement(case, "skipped", {"message": visible(check.skipped or "")})
     elif errors:
         summary = f"{check.title}: {describe_counts(check.counts())}"
-        failure = ET.SubElement(case, "failure", {"message": _xml(summary), "type": "GovernanceFailure"})
+        failure = ET.SubElement(case, "failure", {"message": visible(summary), "type": "GovernanceFailure"})
         failure.text = _listing(errors)
     if others:
         ET.SubElement(case, "system-out").text = _listing(others)
@@ -75,7 +72,7 @@ def _properties(suite: ET.Element, verdict: Verdict) -> None:
     properties = ET.SubElement(suite, "properties")
     for name, value in facts.items():
         if value is not None:
-            ET.SubElement(properties, "property", {"name": name, "value": _xml(str(value))})
+            ET.SubElement(properties, "property", {"name": name, "value": visible(str(value))})
 
 
 def render_junit(verdict: Verdict) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from urllib.parse import quote
 
 from dgbot.records import CheckResult, Finding, Status, Verdict
+from dgbot.render.escape import visible
 from dgbot.render.status import describe_counts, plural
 
 FileUrl = Callable[[str, int | None], str]
@@ -23,7 +24,6 @@ _ZWSP = "&#8203;"  # invisible; breaks @mentions, #refs and autolinks without ch
 _ENTITY = {c: f"&#{ord(c)};" for c in "\\`*_[]|~$#"} | {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
 _TOKEN = re.compile(r"://|(?i:www)\.|(?i:gh)-(?=\d)|[&<>\"\\`*_\[\]|~$#@!%]")
 _REFERENCE = "@#!%~$&"  # GitHub/GitLab references: @user, #1, !1 (MR), %milestone, ~label, $snippet, &epic
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
 _LEADING = re.compile(r"^(?:[-+](?= |$)|\d{1,9}[.)](?= |$)|=+ *$|-[- ]*$)")  # list, setext, rule
 
 _WORD = {Status.SUCCESS: "Passed", Status.FAILURE: "Failed", Status.ERROR: "Error", Status.SKIPPED: "Skipped"}
@@ -49,12 +49,13 @@ def _token(match: re.Match[str]) -> str:
 def escape_markdown(text: str) -> str:
     """`text` as one line of inert Markdown, also safe inside HTML such as `<summary>`.
 
-    Whitespace (newlines included) collapses to single spaces, control and bidi-override
-    characters become U+FFFD, Markdown and HTML punctuation become character references
+    Controls, line breaks and bidi characters are shown escaped (`\\n`, `\\x1b`, as
+    `visible` shows them), other whitespace collapses to single spaces, Markdown and HTML
+    punctuation become character references
     (which render as the characters, never as syntax), and an invisible zero-width
     space follows `@`, `#` and the other reference prefixes and splits `://` and `www.`.
     """
-    flat = _UNSAFE.sub("\ufffd", " ".join(text.split()))
+    flat = " ".join(visible(text).split())
     head = ""
     if _LEADING.match(flat):  # a list marker, setext underline or rule if it began a line
         head, flat = f"&#{ord(flat[0])};", flat[1:]

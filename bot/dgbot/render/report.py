@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 
 from dgbot import __version__
 from dgbot.choices import REPORT_FILES, REPORTS
 from dgbot.records import Verdict
 from dgbot.render.codequality import render_codequality
+from dgbot.render.escape import json_text
 from dgbot.render.junit import render_junit
 from dgbot.render.markdown import render_markdown
 from dgbot.render.sarif import render_sarif
@@ -17,7 +17,7 @@ from dgbot.render.text import render_json, render_text
 
 
 def _status(verdict: Verdict) -> str:
-    return json.dumps(status_payload(verdict), indent=2, ensure_ascii=False) + "\n"
+    return json_text(status_payload(verdict))
 
 
 _RENDERERS: dict[str, Callable[[Verdict], str]] = {

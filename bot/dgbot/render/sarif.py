@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from dgbot.records import CheckResult, Finding, Severity, Status, Verdict, fingerprint_findings
 from dgbot.render.codequality import dump_json, report_path
+from dgbot.render.escape import visible
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 MAX_RESULTS = 25_000  # GitHub refuses a run with more results
@@ -15,11 +16,17 @@ FINGERPRINT_KEY = "dgbotFinding/v1"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTICE: "note"}
 _RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.NOTICE: 2}
 _LINK_SYNTAX = re.compile(r"([\\\[\]])")
+_NOT_BYTES = re.compile("[\ud800-\udc7f\udd00-\udfff]")  # lone surrogates that are no escaped byte
 
 
 def sarif_text(text: str) -> str:
-    """Plain SARIF message text: `[`, `]` and `\\` escaped so no embedded link forms (§3.11.6)."""
-    return _LINK_SYNTAX.sub(r"\\\1", text)
+    """Plain SARIF message text on one line, `[`, `]` and `\\` escaped so no embedded link forms (§3.11.6)."""
+    return _LINK_SYNTAX.sub(r"\\\1", visible(text))
+
+
+def artifact_uri(path: str) -> str:
+    """A repository path as a relative URI; an undecodable file name keeps its bytes (%xx)."""
+    return quote(_NOT_BYTES.sub("\ufffd", path), errors="surrogateescape")
 
 
 def _rule_level(check: CheckResult) -> str:
@@ -32,8 +39,8 @@ def _rule_level(check: CheckResult) -> str:
 def _rule(check: CheckResult) -> dict[str, Any]:
     return {
         "id": check.id,
-        "shortDescription": {"text": check.title},
-        "fullDescription": {"text": check.description or check.title},
+        "shortDescription": {"text": visible(check.title)},
+        "fullDescription": {"text": visible(check.description or check.title)},
         "defaultConfiguration": {"level": _rule_level(check)},
     }
 
@@ -43,7 +50,7 @@ def _location(verdict: Verdict, finding: Finding) -> dict[str, Any]:
     region = {"startLine": loc.line or 1}  # GitHub needs a line; unknown means the file's first
     if loc.line is not None and loc.column is not None:
         region["startColumn"] = loc.column
-    physical = {"artifactLocation": {"uri": quote(report_path(verdict, finding))}, "region": region}
+    physical = {"artifactLocation": {"uri": artifact_uri(report_path(verdict, finding))}, "region": region}
     located: dict[str, Any] = {"physicalLocation": physical}
     if loc.json_path:
         located["logicalLocations"] = [{"fullyQualifiedName": loc.json_path, "kind": "member"}]
@@ -74,7 +81,7 @@ def _notifications(verdict: Verdict, omitted: int) -> list[dict[str, Any]]:
         notes.append({"level": level, "message": {"text": sarif_text(text)}, "descriptor": {"id": check.id}})
     if omitted:
         text = f"{omitted} less severe results were left out: GitHub accepts {MAX_RESULTS} per run"
-        notes.append({"level": "warning", "message": {"text": text}})
+        notes.append({"level": "warning", "message": {"text": sarif_text(text)}})
     return notes
 
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from dgbot.records import CheckResult, Severity, Status, Verdict
+from dgbot.render.escape import visible
 
 DESCRIPTION_LIMIT = 140  # GitHub answers 422 to a longer description
 _STATE = {Status.SUCCESS: "success", Status.FAILURE: "failure", Status.ERROR: "error"}
@@ -71,7 +72,7 @@ def status_payload(
     """The body of a commit-status request (GitHub, Gitea; the GitLab adapter maps the state)."""
     return {
         "state": _STATE[verdict.status],
-        "description": shorten(describe_verdict(verdict), DESCRIPTION_LIMIT),
+        "description": shorten(visible(describe_verdict(verdict)), DESCRIPTION_LIMIT),
         "context": context,
         "target_url": target_url,
     }

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 from dgbot.records import Finding, Severity, Status, Verdict
+from dgbot.render.escape import json_text, visible
 
 _MARK = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTICE: "notice"}
 _COLOUR = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.NOTICE: "36"}
@@ -25,11 +24,12 @@ def _plural(count: int, word: str) -> str:
 
 
 def render_finding(finding: Finding, colour: bool = False) -> str:
-    where = str(finding.location) or "(no file)"
+    """The location on one line, the message under it: repository text always `visible`."""
+    where = visible(finding.location) or "(no file)"
     label = _paint(_MARK[finding.severity], _COLOUR[finding.severity], colour)
-    lines = [f"{where}", f"    {label}: {finding.message}"]
+    lines = [f"{where}", f"    {label}: {visible(finding.message)}"]
     if finding.hint:
-        lines.append(f"    ({finding.hint})")
+        lines.append(f"    ({visible(finding.hint)})")
     return "\n".join(lines)
 
 
@@ -41,6 +41,7 @@ def _summary(verdict: Verdict) -> str:
     failing = [c for c in verdict.checks if c.status in (Status.FAILURE, Status.ERROR)]
     if failing and failing[0].id != "dmp":
         subject = failing[0].title
+    subject = visible(subject)
     tail = f": {', '.join(parts)}" if parts else ""
     return {
         Status.SUCCESS: f"valid: {subject}{tail}",
@@ -55,7 +56,7 @@ def render_text(verdict: Verdict, colour: bool = False, quiet: bool = False) -> 
     blocks: list[str] = []
     for check in verdict.checks:
         if check.crashed:
-            blocks.append(f"{check.title}: internal error: {check.crashed}")
+            blocks.append(visible(f"{check.title}: internal error: {check.crashed}"))
         for finding in check.findings:
             if quiet and finding.severity is not Severity.ERROR:
                 continue
@@ -66,4 +67,4 @@ def render_text(verdict: Verdict, colour: bool = False, quiet: bool = False) -> 
 
 def render_json(verdict: Verdict) -> str:
     """The verdict JSON documented by schemas/verdict.schema.json (stable key order)."""
-    return json.dumps(verdict.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    return json_text(verdict.to_dict())

@@ -18,7 +18,7 @@ def write_crate(repo: Path) -> dict[str, Any]:
 
     plan, settings = load_plan(repo)
     try:
-        record = load_provenance(repo, settings)
+        record = load_provenance(repo, settings, committed=True)
     except UsageError:
         record = None  # no run yet: the crate describes the data, code and plan only
     budget = HashBudget()

@@ -1,0 +1,131 @@
+"""The record of the last `dgbot run` in a work tree, trusted only when a run here wrote it.
+
+A repository can commit a `provenance.json` of its own that says every output was reproduced.
+So a record counts only when a run in this work tree wrote it (git does not track it, or it
+differs from the committed one), it is a regular file (no symlink read through), it was made at
+the commit checked out now, and, where the caller knows which run it made (`dgbot ci`'s own
+execute stage), it carries that run's id.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from dgbot.errors import UnsafePathError
+from dgbot.fs.read import read_regular
+
+PROVENANCE = "provenance.json"  # what `dgbot run` writes into the report folder
+_LIMIT = 64 * 1024 * 1024  # a provenance record of 100k files is ~20 MB
+
+
+class UntrustedRun(Exception):
+    """There is no record of a run that counts here; the message says why."""
+
+
+@dataclass(frozen=True)
+class LastRun:
+    record: dict[str, Any]
+    where: str  # the record's path, relative to the repository
+
+
+def _git_lines(root: Path, *args: str) -> list[str] | None:
+    """git's NUL-separated output, or None outside a git work tree."""
+    try:
+        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, check=False, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if done.returncode != 0:
+        return None
+    return [p.decode("utf-8", "surrogateescape") for p in done.stdout.split(b"\0") if p]
+
+
+def _inside(root: Path, report_dir: str) -> str | None:
+    """The report folder relative to the repository ("/"-separated), None when it lies outside."""
+    folder = Path(os.path.abspath(Path(root, report_dir)))
+    top = Path(os.path.abspath(root))
+    return folder.relative_to(top).as_posix() if folder.is_relative_to(top) else None
+
+
+def committed_reports(root: Path, report_dir: str) -> list[str]:
+    """Files git tracks under the report folder (it should hold none: each run writes it anew)."""
+    folder = _inside(root, report_dir)
+    if folder is None or folder == ".":
+        return []
+    return _git_lines(root, "ls-files", "-z", "--", f"{folder}/") or []
+
+
+def _as_committed(root: Path, where: str) -> bool:
+    """Whether git tracks the file and the work tree holds it as committed (nothing here rewrote it)."""
+    if not _git_lines(root, "ls-files", "-z", "--", where):
+        return False
+    try:
+        same = subprocess.run(
+            ["git", "-C", str(root), "diff", "--quiet", "HEAD", "--", where], capture_output=True, timeout=60
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return True  # cannot tell: not trusted
+    return same.returncode != 1  # 1: it differs from the commit, so a run here rewrote it
+
+
+def head_commit(root: Path) -> str | None:
+    found = _git_lines(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+    return found[0].strip() if found else None
+
+
+def _read(root: Path, path: Path, inside: bool, where: str) -> bytes:
+    """The record's bytes: a regular file, no symbolic link on the way from the repository's top."""
+    base, name = (root, where) if inside else (path.parent, path.name)
+    try:
+        return read_regular(base, name, _LIMIT)
+    except FileNotFoundError:
+        raise UntrustedRun("`dgbot run` (or `dgbot ci`) executes the notebooks first") from None
+    except UnsafePathError as refused:  # a symlink, a FIFO or device, too large
+        raise UntrustedRun(str(refused)) from None
+    except OSError as error:
+        raise UntrustedRun(f"{where} cannot be read ({error.strerror})") from None
+
+
+def load_last_run(
+    root: Path, report_dir: str, run_id: str | None = None, check_commit: bool = True, committed: bool = False
+) -> LastRun:
+    """The trusted record of the last run in this work tree, or UntrustedRun with the reason.
+
+    `check_commit=False` leaves judging the commit the run was made at to the caller (`dgbot record`
+    names it in its own refusal); `committed=True` also takes the record the repository holds, as
+    a description of itself (`dgbot package` after `dgbot record` committed it), never as a verdict.
+    """
+    folder = _inside(root, report_dir)
+    path = Path(root, report_dir, PROVENANCE)
+    where = f"{folder}/{PROVENANCE}" if folder is not None else str(path)
+    if folder is not None and any(
+        Path(root, *PurePosixPath(folder).parts[:depth]).is_symlink()
+        for depth in range(1, len(PurePosixPath(folder).parts) + 1)
+    ):
+        raise UntrustedRun(f"{where} lies under a symbolic link; dgbot never reads through one")
+    if not committed and folder is not None and _as_committed(root, where):
+        raise UntrustedRun(
+            f"{where} is the one committed to the repository, so no run here wrote it; "
+            "a run's record counts only in the work tree where dgbot made it"
+        )
+    try:
+        record = json.loads(_read(Path(root), path, folder is not None, where))
+    except ValueError as broken:
+        raise UntrustedRun(f"{where} is not a provenance record dgbot wrote: {broken}") from None
+    if not isinstance(record, dict):
+        raise UntrustedRun(f"{where} is not a provenance record dgbot wrote")
+    if run_id is not None and record.get("run_id") != run_id:
+        raise UntrustedRun(f"{where} is not the record of this job's run")
+    state = record.get("repository")
+    made_at = state.get("commit") if isinstance(state, dict) else None
+    now = head_commit(root)
+    if check_commit and now is not None and made_at != now:
+        raise UntrustedRun(
+            f"the last run was made at commit {str(made_at)[:12]}, not at {now[:12]} checked out now; "
+            "run the notebooks again (`dgbot run`)"
+        )
+    return LastRun(record, where)
