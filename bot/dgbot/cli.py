@@ -269,6 +269,7 @@ def cmd_record(args: argparse.Namespace) -> int:
 
 def cmd_package(args: argparse.Namespace) -> int:
     """Describe the repository, its last run and its plan as an RO-Crate (Process Run Crate)."""
+    from dgbot.fs.budget import HashBudget
     from dgbot.record.crate import build_crate, write_crate
     from dgbot.record.datalad import load_provenance
 
@@ -280,8 +281,11 @@ def cmd_package(args: argparse.Namespace) -> int:
         record = load_provenance(root, run.settings, committed=True)
     except UsageError:
         record = None  # no run yet: the crate describes the data, code and plan only
-    crate = build_crate(root, run.validation.plan, record, out)
+    budget = HashBudget()
+    crate = build_crate(root, run.validation.plan, record, out, budget)
     written = write_crate(crate, root, out)
+    for _, reason in sorted(budget.skipped.items()):
+        sys.stderr.write(f"notice: {reason}\n")
     if not args.quiet:
         actions = len((record or {}).get("notebooks", ()))
         sys.stdout.write(f"crate: {visible(written)} ({len(crate.data_entities)} files, {actions} run(s))\n")

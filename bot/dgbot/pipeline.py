@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -14,6 +15,7 @@ from dgbot.dmp.find import choose_plan
 from dgbot.dmp.paths import parse_path
 from dgbot.dmp.settings import CONFIG_NAME, load_settings, settings_from_bytes
 from dgbot.errors import UsageError
+from dgbot.fs.read import NEVER
 from dgbot.records import CheckResult, Finding, Location, Severity, Verdict, sort_findings
 
 if TYPE_CHECKING:
@@ -64,9 +66,9 @@ def validate_path(target: Path, environ: Mapping[str, str] | None = None) -> Pla
         verdict = Verdict(tuple(checks), __version__, plan=_plan_info(validation))
         return PlanRun(verdict, validation, Settings.from_mapping({}, environ), None)
     settings, config_findings = load_settings(target, environ)
-    has_config = (target / CONFIG_NAME).is_file()
+    has_config = os.path.lexists(target / CONFIG_NAME)  # a symlink too: its refusal is reported
     plan_path, missing = find_plan(target, settings.dmp)
-    found = validate_file(plan_path, plan_path.relative_to(target).as_posix()) if plan_path else None
+    found = validate_file(plan_path, plan_path.relative_to(target).as_posix(), target) if plan_path else None
     plan_findings = found.findings if found else (missing,) if missing else ()
     checks = _leading(config_findings if has_config else None, plan_findings)
     verdict = Verdict(tuple(checks), __version__, repository=str(target), plan=_plan_info(found))
@@ -87,12 +89,25 @@ def _read_plan(snapshot: Snapshot, settings: Settings) -> tuple[Validation | Non
     name, missing = choose_plan(lambda n: snapshot.find(n) is not None, settings.dmp)
     if name is None:
         return None, (missing,) if missing else ()
+    if (linked := _symlink(snapshot, name, "dmp.load")) is not None:
+        return None, (linked,)
     raw = snapshot.read(name)
     if raw is None:
         message = f"{name} is stored in git-annex; keep the plan in git so it can be read"
         return None, (Finding("dmp.load", "annexed-plan", Severity.ERROR, message, Location(name)),)
     validation = validate_bytes(raw, name)
     return validation, validation.findings
+
+
+def _symlink(snapshot: Snapshot, name: str, check: str) -> Finding | None:
+    """A finding when `name` is a symlink (not git-annex's): what git stores is its target, not a file."""
+    from dgbot.snapshot.model import MODE_SYMLINK
+
+    entry = snapshot.find(name)
+    if entry is None or entry.mode != MODE_SYMLINK or entry.key is not None:
+        return None
+    message = f"the file is a symbolic link; {NEVER}"
+    return Finding(check, "unsafe-path", Severity.ERROR, message, Location(name))
 
 
 def located(result: CheckResult, validation: Validation) -> CheckResult:
@@ -143,11 +158,14 @@ def govern(
         snapshot = taken()
     else:
         snapshot = snapshot_commit(root, commit) if commit else snapshot_worktree(root)
-    config_raw = snapshot.read(CONFIG_NAME)
+    linked = _symlink(snapshot, CONFIG_NAME, "config")
+    config_raw = snapshot.read(CONFIG_NAME) if linked is None else None
     settings, config_findings = settings_from_bytes(config_raw, environ)
     settings = replace(settings, own_run=own_run, report_committed_notice=report_notice)
     validation, plan_findings = _read_plan(snapshot, settings)
-    leading = _leading(config_findings if config_raw is not None else None, plan_findings)
+    if linked is not None:
+        config_findings = (linked,)
+    leading = _leading(config_findings if config_raw is not None or linked else None, plan_findings)
     if validation is not None and validation.valid and validation.plan is not None:
         results = tuple(located(r, validation) for r in run_checks(validation.plan, snapshot, settings, skip))
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
@@ -43,12 +44,10 @@ def choose_plan(
 
 
 def find_plan(repo: Path, configured: str | None = None) -> tuple[Path | None, Finding | None]:
-    """The plan file in a work tree (symlinks must stay inside the repository)."""
-    root = repo.resolve()
+    """The plan file in a work tree; a symlink counts as there (loading it is refused with a finding)."""
 
     def exists(name: str) -> bool:
-        target = (repo / name).resolve()
-        return target.is_file() and target.is_relative_to(root)
+        return os.path.lexists(repo / name)
 
     name, missing = choose_plan(exists, configured)
     return (repo / name if name is not None else None), missing

@@ -9,21 +9,32 @@ from dgbot.dmp.find import PLAN_NAMES
 from dgbot.dmp.jsonload import load_json
 from dgbot.dmp.source import MAX_BYTES, Document, LoadFailure, Positions, digest, line_col
 from dgbot.dmp.yamlload import load_yaml
+from dgbot.errors import UnsafePathError
+from dgbot.fs.read import TooLargeError, read_regular
 from dgbot.records import Finding
 
 
-def read_bytes(path: Path) -> bytes:
-    """The file's bytes, refusing files over the size limit before reading them."""
+def read_bytes(path: Path, root: Path | None = None) -> bytes:
+    """The file's bytes (`path` relative to `root` when given), refusing symlinks, non-regular files
+    and files over the size limit before reading them."""
+    base, name = (root, path.relative_to(root).as_posix()) if root is not None else (path.parent, path.name)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise LoadFailure(
-                f"the file is {size / 1024**2:.1f} MB; a plan may be at most 5 MB", rule="limit"
-            )
-        with path.open("rb") as handle:
-            return handle.read(MAX_BYTES + 1)
+        return read_regular(base, name, MAX_BYTES)
+    except TooLargeError as exc:
+        raise LoadFailure(
+            f"the file is {exc.size / 1024**2:.1f} MB; a plan may be at most 5 MB", rule="limit"
+        ) from None
+    except UnsafePathError as exc:
+        raise LoadFailure(_unsafe(str(exc), name), rule="unsafe-path") from None
     except OSError as exc:
         raise LoadFailure(f"cannot read the file: {exc.strerror or exc}", rule="io") from None
+
+
+def _unsafe(message: str, name: str) -> str:
+    """The refusal told of "the file": the finding's location names it."""
+    if message.startswith(f"{name} "):
+        return "the file " + message.removeprefix(f"{name} ")
+    return message.removeprefix(f"{name}: ")
 
 
 def decode(raw: bytes) -> str:
@@ -63,11 +74,12 @@ def detect_format(name: str, text: str) -> str:
 Loaded = tuple[Document | None, tuple[Finding, ...]]
 
 
-def load_document(path: Path, display: str | None = None) -> Loaded:
-    """Load a plan file. Never raises for bad input: problems come back as located findings."""
+def load_document(path: Path, display: str | None = None, root: Path | None = None) -> Loaded:
+    """Load a plan file (inside `root`, no symlink on the way, when given). Never raises for bad input:
+    problems come back as located findings."""
     name = display or str(path)
     try:
-        raw = read_bytes(path)
+        raw = read_bytes(path, root)
     except LoadFailure as failure:
         return None, (failure.finding(name),)
     return load_bytes(raw, name, path.name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -19,9 +20,9 @@ def load_settings(
 ) -> tuple[Settings, tuple[Finding, ...]]:
     """Settings of a repository; problems in `.dgbot.yml` come back as findings (defaults used)."""
     path = repo / CONFIG_NAME
-    if not path.is_file():
+    if not os.path.lexists(path):  # a symlink is there, and refused with a finding
         return Settings.from_mapping({}, environ), ()
-    return settings_from(load_document(path, CONFIG_NAME), environ)
+    return settings_from(load_document(path, CONFIG_NAME, repo), environ)
 
 
 def settings_from_bytes(

@@ -114,9 +114,9 @@ def _validated(name: str, loaded: Loaded) -> Validation:
     return validate_document(document)
 
 
-def validate_file(path: Path, display: str | None = None) -> Validation:
-    """Load and validate a plan file; bad input becomes findings, never an exception."""
-    return _validated(display or str(path), load_document(path, display))
+def validate_file(path: Path, display: str | None = None, root: Path | None = None) -> Validation:
+    """Load and validate a plan file (of the repository `root`); bad input becomes findings, never raises."""
+    return _validated(display or str(path), load_document(path, display, root))
 
 
 def validate_bytes(raw: bytes, name: str) -> Validation:

@@ -47,11 +47,14 @@ def write_file(root: Path, target: Path, data: str | bytes, *, sync: bool = True
     _write(root, target, lambda out: out.write(raw), sync)
 
 
-def copy_file(root: Path, target: Path, source: Path, *, sync: bool = True) -> None:
-    """Copy the file `source` (its bytes, permission bits and times) to `target`, which lies in `root`."""
+def copy_file(root: Path, target: Path, source: Path | BinaryIO, *, sync: bool = True) -> None:
+    """Copy the file `source` (its bytes, permission bits and times) to `target`, which lies in `root`.
+
+    `source` may be a file already opened by `dgbot.fs.read` (repository content: never a link out).
+    """
 
     def fill(out: BinaryIO) -> None:
-        with source.open("rb") as given:
+        with source.open("rb") if isinstance(source, Path) else contextlib.nullcontext(source) as given:
             shutil.copyfileobj(given, out)
             status = os.fstat(given.fileno())
         os.fchmod(out.fileno(), stat.S_IMODE(status.st_mode))

@@ -9,6 +9,7 @@ import nbformat
 
 CellHashes = tuple[tuple[str, str], ...]  # (cell id, hash of its type and source), in order
 HASH_LENGTH = 16  # hex digits: plenty to tell edits apart, short enough to keep metadata readable
+MAX_NOTEBOOK_BYTES = 256 * 1024 * 1024  # a notebook is parsed whole: bound what is read of one
 
 
 def cell_hash(cell: Any) -> str:

@@ -8,7 +8,9 @@ from pathlib import Path
 from dgbot.config import Settings
 from dgbot.dmp.plan import Plan
 from dgbot.errors import UnsafePathError
+from dgbot.fs.read import read_regular
 from dgbot.fs.write import boundary, remove_file, write_file
+from dgbot.notebooks.content import MAX_NOTEBOOK_BYTES
 from dgbot.notebooks.drift import BESIDE, Reader, State, assess_all
 
 
@@ -37,8 +39,15 @@ class Action:
 
 
 def _reader(root: Path, folder: str, out: Path) -> Reader:
+    in_repository = out == root / folder  # no --out: the notebooks are repository content
+
     def read(path: str) -> bytes | None:
-        target = out / path[len(folder) + 1 :] if path.startswith(f"{folder}/") else root / path
+        if in_repository or not path.startswith(f"{folder}/"):
+            try:  # a symlink out of the repository, a FIFO: refused with a located error
+                return read_regular(root, path, MAX_NOTEBOOK_BYTES, follow=True)
+            except FileNotFoundError:
+                return None
+        target = out / path[len(folder) + 1 :]  # the folder the user named
         return target.read_bytes() if target.is_file() else None
 
     return read

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from dgbot.fs.read import read_regular
 from dgbot.fs.write import write_file
 
 # The prototype's layout: data in these folders goes to the annex; code, notebooks, the plan and the
@@ -11,6 +12,7 @@ from dgbot.fs.write import write_file
 DATA_FOLDERS = ("input_data", "output_data")
 BEGIN = "# >>> dgbot: git-annex rules from the data management plan (managed; edits are replaced)"
 END = "# <<< dgbot"
+MAX_BYTES = 1024 * 1024  # a .gitattributes of rules; anything larger is not one
 
 
 def rules_block(folders: list[str]) -> str:
@@ -28,7 +30,10 @@ def _escape(folder: str) -> str:
 def ensure_annex_rules(root: Path, folders: tuple[str, ...] = DATA_FOLDERS) -> bool:
     """Put the rules block at the end of `.gitattributes` (last rules win); True when the file changed."""
     path = root / ".gitattributes"
-    old = path.read_text(encoding="utf-8") if path.is_file() else ""
+    try:  # a symlink (to a file outside, whose text would be copied in) is refused, never read
+        old = read_regular(root, ".gitattributes", MAX_BYTES).decode("utf-8")
+    except FileNotFoundError:
+        old = ""
     kept = old
     if BEGIN in old and END in old.split(BEGIN, 1)[1]:
         head, rest = old.split(BEGIN, 1)

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import TextIO
 
 from dgbot.notebooks.execute import Progress
-from dgbot.record.run import RunReport
+from dgbot.record.run import UNHASHED, RunReport
 from dgbot.render.escape import visible
 
 
@@ -40,6 +40,8 @@ def render_run(report: RunReport, root_label: str) -> str:
     for finding in report.findings:
         if finding.rule == "missing":
             lines.append(f"missing   {visible(finding.location)}: {visible(finding.message)}")
+        elif finding.rule == UNHASHED:
+            lines.append(f"not hashed {visible(finding.location)}: {visible(finding.message)}")
     if report.provenance is not None:
         lines.append(f"provenance: {visible(report.provenance)}")
     elif not report.findings:

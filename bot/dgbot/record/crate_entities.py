@@ -8,22 +8,34 @@ from typing import Any
 from urllib.parse import quote
 
 from dgbot.dmp.plan import Plan
-from dgbot.record.provenance import key_sha256, sha256_file
+from dgbot.errors import UnsafePathError
+from dgbot.fs.budget import HashBudget
+from dgbot.fs.read import check_regular
+from dgbot.record.provenance import key_sha256
 from dgbot.snapshot import FileEntry
 
 _STATUS = {True: "http://schema.org/CompletedActionStatus", False: "http://schema.org/FailedActionStatus"}
 
 
-def add_file(crate: Any, root: Path, entry: FileEntry) -> Any:
+def add_file(crate: Any, root: Path, entry: FileEntry, budget: HashBudget) -> Any | None:
     """A File entity: size and SHA-256; an annexed file also by its git-annex key (content not read).
 
     An annexed file whose content is not in this clone cannot be in the crate's payload, so it gets a
     local identifier (`#annexed/<path>`, RO-Crate 1.2+) instead of its path, which stays in `name`.
+    A file in git that is not a regular file inside the repository (a symlink leading out, a FIFO)
+    is left out: None, and `budget.skipped` says why.
     """
     properties: dict[str, Any] = {"name": entry.path}
     if entry.size is not None:
         properties["contentSize"] = str(entry.size)
-    digest = key_sha256(entry.key) if entry.key is not None else sha256_file(root / entry.path)
+    if entry.key is None:
+        try:
+            check_regular(root, entry.path, follow=True)
+        except (UnsafePathError, OSError) as exc:
+            budget.refuse(entry.path, exc)
+            budget.skipped[entry.path] += "; it is left out of the crate"
+            return None
+    digest = key_sha256(entry.key) if entry.key is not None else budget.sha256(root, entry.path)
     if entry.key is not None:
         properties["identifier"] = entry.key
     if digest:

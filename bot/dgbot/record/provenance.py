@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import platform
 import subprocess
@@ -12,11 +11,11 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from dgbot.fs.budget import HashBudget
 from dgbot.record.gpu import gpu_inventory
 from dgbot.snapshot import FileEntry, Snapshot
 
 PROVENANCE_VERSION = 1
-_CHUNK = 1 << 20
 _SHA256_BACKENDS = ("SHA256", "SHA256E")
 
 
@@ -54,8 +53,12 @@ def changed(before: Mapping[str, Stamp], after: Snapshot, skip: str) -> list[Fil
     ]
 
 
-def file_record(root: Path, entry: FileEntry) -> dict[str, Any]:
-    """Path, size and SHA-256 of a file; an annexed one by its key (SHA-256 only when the key holds it)."""
+def file_record(root: Path, entry: FileEntry, budget: HashBudget) -> dict[str, Any]:
+    """Path, size and SHA-256 of a file; an annexed one by its key (SHA-256 only when the key holds it).
+
+    Only regular files inside the repository are hashed, within the run's time (`budget`); for any
+    other file `unhashed` says why.
+    """
     full = root / entry.path
     if entry.key is not None:
         return {
@@ -65,23 +68,15 @@ def file_record(root: Path, entry: FileEntry) -> dict[str, Any]:
             "annex_key": entry.key,
             "content_present": full.exists(),  # a locked file's link resolves only with content
         }
-    return {"path": entry.path, "size": entry.size, "sha256": sha256_file(full), "annex_key": None}
+    digest = budget.sha256(root, entry.path)
+    record = {"path": entry.path, "size": entry.size, "sha256": digest, "annex_key": None}
+    if digest is None and entry.path in budget.skipped:
+        record["unhashed"] = budget.skipped[entry.path]
+    return record
 
 
-def file_records(root: Path, entries: Iterable[FileEntry]) -> list[dict[str, Any]]:
-    return [file_record(root, entry) for entry in entries if entry.mode != 0o160000]
-
-
-def sha256_file(path: Path) -> str | None:
-    """SHA-256 of a file read in chunks (never whole into memory); None when it cannot be read."""
-    digest = hashlib.sha256()
-    try:
-        with path.open("rb") as handle:
-            while chunk := handle.read(_CHUNK):
-                digest.update(chunk)
-    except OSError:
-        return None
-    return digest.hexdigest()
+def file_records(root: Path, entries: Iterable[FileEntry], budget: HashBudget) -> list[dict[str, Any]]:
+    return [file_record(root, entry, budget) for entry in entries if entry.mode != 0o160000]
 
 
 def key_sha256(key: str) -> str | None:

@@ -15,7 +15,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from dgbot.record.provenance import key_sha256, sha256_file
+from dgbot.errors import UnsafePathError
+from dgbot.fs.budget import HashBudget
+from dgbot.fs.read import read_regular
+from dgbot.notebooks.content import MAX_NOTEBOOK_BYTES
+from dgbot.record.provenance import key_sha256
 from dgbot.snapshot import FileEntry, Snapshot
 
 _VOLATILE = re.compile(
@@ -48,23 +52,25 @@ def notebook_digest(raw: bytes) -> str | None:
     return hashlib.sha256(json.dumps(shape, sort_keys=True).encode()).hexdigest()
 
 
-def digest(root: Path, entry: FileEntry) -> str | None:
-    """How a declared output is compared: masked for notebooks, SHA-256 otherwise."""
+def digest(root: Path, entry: FileEntry, budget: HashBudget) -> str | None:
+    """How a declared output is compared: masked for notebooks, SHA-256 otherwise (within `budget`)."""
     if entry.key is not None and not (root / entry.path).exists():
         return key_sha256(entry.key)
     if entry.path.endswith(".ipynb"):
         try:
-            return notebook_digest((root / entry.path).read_bytes())
-        except OSError:
+            raw = read_regular(root, entry.path, MAX_NOTEBOOK_BYTES, follow=True)
+        except (UnsafePathError, OSError) as exc:  # a symlink out, a FIFO, too large
+            budget.refuse(entry.path, exc)
             return None
-    return sha256_file(root / entry.path)
+        return notebook_digest(raw)
+    return budget.sha256(root, entry.path)
 
 
 def reproducibility(
-    root: Path, before: dict[str, str | None], after: Snapshot, patterns: Iterable[str]
+    root: Path, before: dict[str, str | None], after: Snapshot, patterns: Iterable[str], budget: HashBudget
 ) -> dict[str, Any]:
     """The provenance block: every declared output with its digest before and after the run."""
-    now = {e.path: digest(root, e) for e in declared(after, patterns)}
+    now = {e.path: digest(root, e, budget) for e in declared(after, patterns)}
     outputs = [
         {"path": path, "recorded": before.get(path), "rerun": now.get(path)}
         for path in sorted(before.keys() | now.keys())

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -13,7 +15,9 @@ from typing import Any
 from dgbot import __version__
 from dgbot.config import Settings
 from dgbot.dmp.plan import Plan
-from dgbot.errors import UsageError
+from dgbot.errors import UnsafePathError, UsageError
+from dgbot.fs.budget import HASH_SECONDS, HashBudget
+from dgbot.fs.read import check_regular
 from dgbot.fs.write import boundary, make_folder, write_file
 from dgbot.notebooks.execute import Progress, execute_notebooks
 from dgbot.notebooks.execution import CHECK, Execution, Job
@@ -23,6 +27,7 @@ from dgbot.snapshot import snapshot_worktree
 
 NOTEBOOKS = "notebooks"  # executed copies, under the report folder
 PROVENANCE = "provenance.json"
+UNHASHED = "not-hashed"  # the rule of a notice: a file the provenance lists without its hash
 
 
 @dataclass(frozen=True)
@@ -34,19 +39,19 @@ class RunReport:
 
     @property
     def ok(self) -> bool:
-        return not self.findings
+        return not any(f.severity is Severity.ERROR for f in self.findings)  # notices: files not hashed
 
 
 def select_notebooks(root: Path, plan: Plan, named: Sequence[str]) -> tuple[list[str], list[Finding]]:
     """Notebooks to run, relative to `root`: those named (each must exist) or those the plan marks."""
     if named:
         for name in named:
-            if not _inside(root, name) or not (root / name).is_file():
+            if not _inside(root, name):
                 raise UsageError(f"no notebook {name!r} in {root}")
         return [PurePosixPath(n).as_posix() for n in named], []
     chosen, missing = [], []
     for index, name in enumerate(plan.reproducibility.notebooks):
-        if _inside(root, name) and (root / name).is_file():
+        if _inside(root, name):
             chosen.append(name)
             continue
         where = Location(path=plan.source, json_path=f"$.reproducibility.notebooks[{index}]")
@@ -56,10 +61,14 @@ def select_notebooks(root: Path, plan: Plan, named: Sequence[str]) -> tuple[list
 
 
 def _inside(root: Path, name: str) -> bool:
-    relative = PurePosixPath(name)
-    if relative.is_absolute() or ".." in relative.parts or relative.suffix != ".ipynb":
+    """Whether `name` is a notebook dgbot may read: a regular file inside the repository."""
+    if PurePosixPath(name).suffix != ".ipynb":
         return False
-    return (root / name).resolve().is_relative_to(root.resolve())
+    try:
+        check_regular(root, name, follow=True)
+    except (UnsafePathError, OSError):
+        return False
+    return True
 
 
 def run_notebooks(
@@ -70,6 +79,7 @@ def run_notebooks(
     parameters: Mapping[str, Any] | None = None,
     progress: Progress | None = None,
     environ: Mapping[str, str] | None = None,
+    hash_seconds: float = HASH_SECONDS,
 ) -> RunReport:
     """Execute the notebooks and write their executed copies and the provenance record."""
     names, findings = select_notebooks(root, plan, named)
@@ -81,8 +91,8 @@ def run_notebooks(
     state = provenance.repository_state(root, report)
     before = snapshot_worktree(root)
     stamps = provenance.stamps(before)
-    patterns = plan.reproducibility.outputs
-    recorded = {e.path: reproduce.digest(root, e) for e in reproduce.declared(before, patterns)}
+    patterns, budget = plan.reproducibility.outputs, HashBudget(hash_seconds)
+    recorded = {e.path: reproduce.digest(root, e, budget) for e in reproduce.declared(before, patterns)}
     summary = {
         "run_id": str(uuid.uuid4()),
         "provenance": f"{report}/{PROVENANCE}",
@@ -111,16 +121,24 @@ def run_notebooks(
         "settings": _settings(settings),
         "parameters": dict(parameters or {}),
         "environment": provenance.environment(environ),
-        "notebooks": [_notebook_entry(root, e) for e in executions],
-        "inputs": provenance.file_records(root, inputs),
-        "outputs": provenance.file_records(root, changed),
+        "notebooks": [_notebook_entry(root, e, budget) for e in executions],
+        "inputs": provenance.file_records(root, inputs, budget),
+        "outputs": provenance.file_records(root, changed, budget),
     }
     if patterns:
-        record["reproducibility"] = reproduce.reproducibility(root, recorded, after, patterns)
+        record["reproducibility"] = reproduce.reproducibility(root, recorded, after, patterns, budget)
     path = root / report / PROVENANCE
     write_file(within, path, json.dumps(record, indent=2, ensure_ascii=False) + "\n")
     failures = [f for e in executions if (f := e.finding()) is not None]
-    return RunReport(tuple(executions), tuple(findings + failures), path, record)
+    return RunReport(tuple(executions), tuple(findings + failures + _unhashed(budget)), path, record)
+
+
+def _unhashed(budget: HashBudget) -> list[Finding]:
+    """A notice per file the provenance names without a hash: refused (a symlink out, a FIFO) or late."""
+    return [
+        Finding(CHECK, UNHASHED, Severity.NOTICE, reason, Location(path=path))
+        for path, reason in sorted(budget.skipped.items())
+    ]
 
 
 def _jobs(
@@ -162,18 +180,22 @@ def _settings(settings: Settings) -> dict[str, Any]:
     }
 
 
-def _notebook_entry(root: Path, execution: Execution) -> dict[str, Any]:
+def _notebook_entry(root: Path, execution: Execution, budget: HashBudget) -> dict[str, Any]:
     job = execution.job
-    output = job.output if job.output.is_file() else None
+    written = job.output.relative_to(root).as_posix()
+    try:
+        info = os.lstat(job.output)
+    except OSError:
+        info = None
     return {
         **execution.to_dict(),
-        "source": {"path": job.name, "sha256": provenance.sha256_file(job.source)},
+        "source": {"path": job.name, "sha256": budget.sha256(root, job.name)},
         "executed": None
-        if output is None
+        if info is None or not stat.S_ISREG(info.st_mode)  # dgbot's own copy: never a symlink
         else {
-            "path": output.relative_to(root).as_posix(),
-            "size": output.stat().st_size,
-            "sha256": provenance.sha256_file(output),
+            "path": written,
+            "size": info.st_size,
+            "sha256": budget.sha256(job.output.parent, job.output.name, follow=False),  # maybe out of root
         },
     }
 

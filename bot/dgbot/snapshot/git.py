@@ -17,7 +17,8 @@ from operator import attrgetter
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-from dgbot.errors import UsageError
+from dgbot.errors import UnsafePathError, UsageError
+from dgbot.fs.read import open_regular
 from dgbot.snapshot import annex
 from dgbot.snapshot.model import MODE_EXECUTABLE, MODE_FILE, MODE_SUBMODULE, MODE_SYMLINK, FileEntry, Snapshot
 
@@ -374,8 +375,9 @@ def _read_file(root: Path, path: str) -> bytes | None:
     try:
         if full.is_symlink():
             return os.readlink(os.fsencode(full))
-        return full.read_bytes() if full.is_file() else None
-    except OSError:
+        with open_regular(root, path) as handle:  # a FIFO or device: git would store nothing
+            return handle.read()
+    except (OSError, UnsafePathError):
         return None
 
 

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
+
+from dgbot.errors import UnsafePathError
+from dgbot.fs.read import read_regular
 
 PROVENANCE = "provenance.json"  # what `dgbot run` writes into the report folder
 _LIMIT = 64 * 1024 * 1024  # a provenance record of 100k files is ~20 MB
@@ -75,21 +77,17 @@ def head_commit(root: Path) -> str | None:
     return found[0].strip() if found else None
 
 
-def _read(path: Path, where: str) -> bytes:
+def _read(root: Path, path: Path, inside: bool, where: str) -> bytes:
+    """The record's bytes: a regular file, no symbolic link on the way from the repository's top."""
+    base, name = (root, where) if inside else (path.parent, path.name)
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        return read_regular(base, name, _LIMIT)
     except FileNotFoundError:
         raise UntrustedRun("`dgbot run` (or `dgbot ci`) executes the notebooks first") from None
-    except OSError as error:  # ELOOP: the record itself is a symbolic link
-        reason = f"{where} cannot be read ({error.strerror}); dgbot never reads through a link"
-        raise UntrustedRun(reason) from None
-    with os.fdopen(fd, "rb") as stream:
-        info = os.fstat(stream.fileno())
-        if not stat.S_ISREG(info.st_mode) or info.st_size > _LIMIT:
-            raise UntrustedRun(
-                f"{where} is not a provenance record dgbot wrote (not a regular file, or too large)"
-            )
-        return stream.read(_LIMIT + 1)
+    except UnsafePathError as refused:  # a symlink, a FIFO or device, too large
+        raise UntrustedRun(str(refused)) from None
+    except OSError as error:
+        raise UntrustedRun(f"{where} cannot be read ({error.strerror})") from None
 
 
 def load_last_run(
@@ -115,7 +113,7 @@ def load_last_run(
             "a run's record counts only in the work tree where dgbot made it"
         )
     try:
-        record = json.loads(_read(path, where))
+        record = json.loads(_read(Path(root), path, folder is not None, where))
     except ValueError as broken:
         raise UntrustedRun(f"{where} is not a provenance record dgbot wrote: {broken}") from None
     if not isinstance(record, dict):

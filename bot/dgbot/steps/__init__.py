@@ -58,7 +58,7 @@ def load_plan(repo: Path) -> tuple[Plan, Settings]:
     path, missing = find_plan(repo, settings.dmp)
     if path is None:
         raise UsageError(missing.message if missing else "no plan found")
-    validation = validate_file(path, path.relative_to(repo).as_posix())
+    validation = validate_file(path, path.relative_to(repo).as_posix(), repo)
     if not validation.valid or validation.plan is None:
         errors = [f"{f.location}: {f.message}" for f in validation.findings if f.severity == "error"]
         raise PlanError("the plan is not valid: " + "; ".join(errors), path=validation.path)

@@ -79,12 +79,13 @@ def run_parameter_sets(repo: Path, experiment: str, parameters: Mapping[str, Any
 
 def recorded_outputs(repo: Path) -> dict[str, str | None]:
     """The digests the reproducibility check compares a re-run with (masked for notebooks)."""
+    from dgbot.fs.budget import HashBudget
     from dgbot.record import reproduce
     from dgbot.snapshot import snapshot_worktree
 
     plan, _ = load_plan(repo)
-    declared = reproduce.declared(snapshot_worktree(repo), plan.reproducibility.outputs)
-    return {entry.path: reproduce.digest(repo, entry) for entry in declared}
+    declared, budget = reproduce.declared(snapshot_worktree(repo), plan.reproducibility.outputs), HashBudget()
+    return {entry.path: reproduce.digest(repo, entry, budget) for entry in declared}
 
 
 def judge_reproducibility(repo: Path, strict: bool) -> dict[str, Any]:

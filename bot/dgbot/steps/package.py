@@ -12,6 +12,7 @@ from dgbot.steps import load_plan
 
 def write_crate(repo: Path) -> dict[str, Any]:
     """Write `ro-crate-metadata.json` at the top of the repository (a Process Run Crate after a run)."""
+    from dgbot.fs.budget import HashBudget
     from dgbot.record.crate import build_crate, write_crate
     from dgbot.record.datalad import load_provenance
 
@@ -20,12 +21,14 @@ def write_crate(repo: Path) -> dict[str, Any]:
         record = load_provenance(repo, settings, committed=True)
     except UsageError:
         record = None  # no run yet: the crate describes the data, code and plan only
-    crate = build_crate(repo, plan, record, repo)
+    budget = HashBudget()
+    crate = build_crate(repo, plan, record, repo, budget)
     written = write_crate(crate, repo, repo)
     return {
         "crate": written.relative_to(repo).as_posix(),
         "files": len(crate.data_entities),
         "runs": len((record or {}).get("notebooks", ())),
+        "left_out": dict(budget.skipped),  # path -> why: not a regular file inside the repository
     }
 
 
