@@ -1,26 +1,21 @@
 """JSON with positions: the stdlib parses; positions are looked up only when a message needs one.
 
-Looking up a path walks the text from the root and skips every sibling value with the
-stdlib's C scanner, so locating an error in a 5 MB file costs milliseconds, not a full
-tokenization. Duplicate keys, non-JSON constants and excessive depth are found by a slower
+Positions come from JsonPositions (dgbot.dmp.jsonpos), which never tokenizes the whole text
+for a lookup. Duplicate keys, non-JSON constants and excessive depth are found by a slower
 diagnostic scan that only runs once the stdlib has already refused (or flagged) the text.
 """
 
 from __future__ import annotations
 
-import bisect
 import json
 import re
 from dataclasses import dataclass, field
-from json.decoder import scanstring  # type: ignore[attr-defined]  # in the stdlib, not in typeshed
 from typing import Any, NoReturn
 
-from dgbot.dmp.paths import JsonPath
+from dgbot.dmp.jsonpos import JsonPositions, LineIndex
 from dgbot.dmp.source import MAX_DEPTH, MAX_DIGITS, LoadFailure, Position, line_col
 
 _TOKEN = re.compile(r'[ \t\r\n]*(?:("(?:[^"\\]|\\.)*")|([{}\[\]:,])|([^\s{}\[\]:,"]+))', re.DOTALL)
-_SPACE = re.compile(r"[ \t\r\n]*")
-_SKIPPER = json.JSONDecoder()
 
 
 class _Reject(Exception):
@@ -78,79 +73,6 @@ def _depth(data: Any) -> int:
     return deepest
 
 
-@dataclass(frozen=True)
-class JsonPositions:
-    """Positions in valid JSON text, found on demand by path."""
-
-    text: str
-    found: dict[JsonPath, tuple[int, int | None] | None] = field(default_factory=dict, compare=False)
-
-    def value(self, path: JsonPath) -> Position | None:
-        found = self._find(path)
-        return line_col(self.text, found[0]) if found else None
-
-    def key(self, path: JsonPath) -> Position | None:
-        found = self._find(path)
-        return line_col(self.text, found[1]) if found and found[1] is not None else None
-
-    def _find(self, path: JsonPath) -> tuple[int, int | None] | None:
-        if path not in self.found:
-            self.found[path] = _walk(self.text, path)
-        return self.found[path]
-
-
-def _walk(text: str, path: JsonPath) -> tuple[int, int | None] | None:
-    """Offsets of the value at `path` and of its key (None for list items), or None."""
-    at, key_at = _space(text, 0), None
-    for part in path:
-        opener = text[at : at + 1]
-        if opener == "{" and isinstance(part, str):
-            found = _member(text, at, part)
-        elif opener == "[" and isinstance(part, int):
-            found = _item(text, at, part)
-        else:
-            return None
-        if found is None:
-            return None
-        at, key_at = found
-    return at, key_at
-
-
-def _space(text: str, at: int) -> int:
-    match = _SPACE.match(text, at)
-    assert match is not None  # the pattern also matches the empty string
-    return match.end()
-
-
-def _member(text: str, at: int, name: str) -> tuple[int, int | None] | None:
-    """Offset of the value of key `name` in the object at `at`, and of its key."""
-    at = _space(text, at + 1)
-    while text[at : at + 1] == '"':
-        key_at = at
-        key, at = scanstring(text, at + 1)
-        at = _space(text, _space(text, at) + 1)  # past ":"
-        if key == name:
-            return at, key_at
-        at = _space(text, _SKIPPER.raw_decode(text, at)[1])
-        if text[at : at + 1] != ",":
-            return None
-        at = _space(text, at + 1)
-    return None
-
-
-def _item(text: str, at: int, index: int) -> tuple[int, int | None] | None:
-    """Offset of item `index` of the array at `at`."""
-    at = _space(text, at + 1)
-    if text[at : at + 1] == "]":
-        return None
-    for _ in range(index):
-        at = _space(text, _SKIPPER.raw_decode(text, at)[1])
-        if text[at : at + 1] != ",":
-            return None
-        at = _space(text, at + 1)
-    return at, None
-
-
 @dataclass
 class _Frame:
     is_object: bool
@@ -159,12 +81,7 @@ class _Frame:
 
 def diagnose_json(text: str) -> None:
     """Raise a located LoadFailure for a duplicate key, NaN/Infinity or nesting past the limit."""
-    newlines = [m.start() for m in re.finditer("\n", text)]
-
-    def at(offset: int) -> Position:
-        line = bisect.bisect_left(newlines, offset)
-        return line + 1, offset - (newlines[line - 1] + 1 if line else 0) + 1
-
+    at = LineIndex.of(text).position
     stack: list[_Frame] = []
     expect_key = False
     for match in _TOKEN.finditer(text):
