@@ -160,8 +160,8 @@ def _people_tables(snapshot: Snapshot) -> Iterator[FileEntry]:
             yield snapshot.files[index]
 
 
-def _identifying_columns(snapshot: Snapshot, entry: FileEntry) -> list[str]:
-    head = (snapshot.read(entry.path) or b"")[:4096].decode("utf-8", errors="replace").splitlines()
+def _identifying_columns(raw: bytes | None) -> list[str]:
+    head = (raw or b"").decode("utf-8", errors="replace").splitlines()
     columns = re.split(r"[\t,;]", head[0]) if head else []
     normal = [re.sub(r"[^a-z0-9]+", "_", c.strip().strip('"').lower()).strip("_") for c in columns]
     return [c for c in normal if c in IDENTIFYING]
@@ -181,8 +181,10 @@ def _files(snapshot: Snapshot, public: bool | None, patterns: _Patterns) -> Iter
             if secret
             else "keep it out of the repository, or add it to ignore in .dgbot.yml if it is harmless",
         )
-    for entry in _people_tables(snapshot):
-        columns = _identifying_columns(snapshot, entry)
+    tables = list(_people_tables(snapshot))
+    # one read for all: at a commit, one git process however many tables there are
+    for entry, raw in zip(tables, snapshot.heads([t.path for t in tables], 4096), strict=True):
+        columns = _identifying_columns(raw)
         if columns:
             yield Finding(
                 CHECK,

@@ -71,8 +71,8 @@ class JsonPositions:
         """Where each member of the container at `at` starts (empty for a scalar)."""
         if at not in self.children:
             opener = self.text[at : at + 1]
-            members = _object(self.text, at) if opener == "{" else _array(self.text, at) if opener == "[" else {}
-            self.children[at] = members
+            scan = _object if opener == "{" else _array if opener == "[" else None
+            self.children[at] = scan(self.text, at) if scan is not None else {}
         return self.children[at]
 
 

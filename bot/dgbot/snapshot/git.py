@@ -8,18 +8,16 @@ import re
 import stat
 import subprocess
 import tempfile
-from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import partial
 from itertools import repeat
-from operator import attrgetter
 from pathlib import Path, PurePosixPath
-from typing import IO
 
 from dgbot.errors import UnsafePathError, UsageError
 from dgbot.fs.read import open_regular
 from dgbot.snapshot import annex
+from dgbot.snapshot.catfile import Blobs, CatFiles, contents
 from dgbot.snapshot.model import MODE_EXECUTABLE, MODE_FILE, MODE_SUBMODULE, MODE_SYMLINK, FileEntry, Snapshot
 
 # One `git ls-tree -r -l -z` record: mode, (type), object id, size, path. The size is "-" for
@@ -28,10 +26,7 @@ _TREE_RECORD = re.compile(rb"([0-7]+) [a-z]+ ([0-9a-f]+) +(-|BAD|[0-9]+)\t([^\0]
 _NO_SIZE = (b"-", b"BAD")
 _SYMLINK = b"120000"
 _MODES = {m: int(m, 8) for m in (b"100644", b"100755", b"120000", b"160000")}
-_BY_PATH = attrgetter("path")
 _ENTRY = partial(tuple.__new__, FileEntry)  # FileEntry from a tuple of its fields, at C speed
-# `cat-file --batch=%(objectsize)` answers: a size line, then the blob and a newline.
-_SIZE_ONLY = "--batch=%(objectsize)"
 # An answer of the usual link shape, a size line then the target on one line (see _common_links).
 _LINK_ANSWER = re.compile(rb"(?m)^[0-9]+\n" + annex.COMMON_LINK + rb"$")
 # Links are read by cat-file processes, one per part: about _PARTS parts, none smaller than this.
@@ -50,7 +45,7 @@ def snapshot_commit(repo: Path, commit: str = "HEAD") -> Snapshot:
     repo = repo.absolute()
     sha = _resolve(repo, commit)
     listing = _git(repo, "ls-tree", "-r", "-l", "-z", "--full-tree", sha)
-    with _no_collection(), _CatFiles(repo, [], _cpus()) as answers:
+    with _no_collection(), CatFiles(repo, [], _cpus()) as answers:
         records, parts = _parse_listing(listing, answers)
         del listing
         modes, oids, blob_sizes, raw_paths = zip(*records, strict=True) if records else ((), (), (), ())
@@ -79,12 +74,24 @@ def snapshot_commit(repo: Path, commit: str = "HEAD") -> Snapshot:
         keys: list[str | None] = [None] * len(paths)
         for part in parts:  # each parsed while git reads the next ones
             _set_keys(links[part], _link_keys(repo, next(answers), part.stop - part.start), keys, sizes)
-        pointers = _contents(repo, next(answers), len(small))
+        pointers = contents(repo, next(answers), len(small))
         found = [None if content is None else annex.pointer_key(content) for content in pointers]
         _set_keys(small, ([k and k.key for k in found], [k and k.size for k in found]), keys, sizes)
         files = list(map(_ENTRY, zip(paths, mode_bits, sizes, keys, strict=True)))
-    files.sort(key=_BY_PATH)  # git's order is byte order; str order differs for undecodable names
-    return Snapshot(repo, sha, tuple(files), partial(_read_blob, repo, sha))
+    ordered, ids = _sorted(files, paths, oids)
+    blobs = Blobs(repo, ordered, b"".join(ids), len(ids[0]) if ids else 0)
+    return Snapshot(repo, sha, ordered, partial(_read_blob, repo, sha), blobs)
+
+
+def _sorted(
+    files: list[FileEntry], paths: list[str], oids: Sequence[bytes]
+) -> tuple[tuple[FileEntry, ...], Sequence[bytes]]:
+    """The files, and their object ids, in path order."""
+    # git's order is byte order; str order differs from it for undecodable names
+    if paths == sorted(paths):
+        return tuple(files), oids
+    order = sorted(range(len(paths)), key=paths.__getitem__)
+    return tuple(files[i] for i in order), [oids[i] for i in order]
 
 
 def snapshot_worktree(root: Path) -> Snapshot:
@@ -131,7 +138,7 @@ def _resolve(repo: Path, commit: str) -> str:
     return found.decode("ascii").strip()
 
 
-def _parse_listing(listing: bytes, answers: _CatFiles) -> tuple[list[tuple[bytes, ...]], list[slice]]:
+def _parse_listing(listing: bytes, answers: CatFiles) -> tuple[list[tuple[bytes, ...]], list[slice]]:
     """The records of an `ls-tree -z` listing, parsed a chunk at a time: each chunk's links go
     to cat-file (in parts of at least _LINKS_PER_PROCESS) before the next chunk is parsed.
 
@@ -176,86 +183,6 @@ def _no_collection() -> Iterator[None]:
             gc.enable()
 
 
-class _CatFiles:
-    """One `git cat-file` per batch of blobs, at most `running` at once; their outputs, in order.
-
-    The first start at once; each next one starts when an output is taken, so Python parses
-    one while git reads the next. Their input and output are temporary files, so git runs
-    without Python pumping pipes.
-    """
-
-    def __init__(self, repo: Path, batches: list[list[bytes]], running: int):
-        self.running = max(1, running)
-        self.repo = repo
-        self._waiting = deque(batches)
-        self._started: deque[tuple[subprocess.Popen[bytes] | None, list[IO[bytes]]]] = deque()
-        try:
-            for _ in range(self.running):
-                self._start()
-        except BaseException:
-            self.__exit__()
-            raise
-
-    def _start(self) -> None:
-        if not self._waiting:
-            return
-        oids = self._waiting.popleft()
-        if not oids:
-            self._started.append((None, []))
-            return
-        files: list[IO[bytes]] = [tempfile.TemporaryFile() for _ in range(3)]  # noqa: SIM115 (closed by __next__ or __exit__)
-        self._started.append((None, files))  # closed on exit even if git cannot start
-        stdin, stdout, stderr = files
-        stdin.write(b"".join(oid + b"\n" for oid in oids))
-        stdin.seek(0)
-        command = ["git", "-C", str(self.repo), "cat-file", _SIZE_ONLY, "--buffer"]
-        try:
-            process = subprocess.Popen(command, stdin=stdin, stdout=stdout, stderr=stderr)
-        except OSError as error:
-            raise UsageError(f"cannot run git: {error}") from error
-        self._started[-1] = (process, files)
-
-    def add(self, oids: list[bytes]) -> None:
-        """One more batch, read after the others (started now if fewer than `running` are)."""
-        self._waiting.append(oids)
-        if len(self._started) < self.running:
-            self._start()
-
-    def __iter__(self) -> _CatFiles:
-        return self
-
-    def __next__(self) -> bytes:
-        if not self._started:
-            raise StopIteration
-        process, files = self._started.popleft()
-        try:
-            self._start()
-            if process is None:
-                return b""
-            _, stdout, stderr = files
-            if process.wait() != 0:
-                stderr.seek(0)
-                reason = stderr.read().decode("utf-8", "replace").strip() or f"exit code {process.returncode}"
-                raise UsageError(f"git cat-file failed in {self.repo}: {reason}")
-            stdout.seek(0)
-            return stdout.read()
-        finally:
-            for file in files:
-                file.close()
-
-    def __enter__(self) -> _CatFiles:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        while self._started:  # left early (an error elsewhere): stop the rest
-            process, files = self._started.popleft()
-            if process is not None and process.poll() is None:
-                process.kill()
-                process.wait()
-            for file in files:
-                file.close()
-
-
 def _set_keys(
     indices: list[int],
     found: tuple[list[str | None], list[int | None]],
@@ -273,7 +200,7 @@ def _link_keys(repo: Path, output: bytes, count: int) -> tuple[list[str | None],
     common = _common_links(output, count)
     if common is not None:
         return common
-    found = [None if c is None else annex.link_key(c) for c in _contents(repo, output, count)]
+    found = [None if c is None else annex.link_key(c) for c in contents(repo, output, count)]
     return [k and k.key for k in found], [k and k.size for k in found]
 
 
@@ -291,25 +218,6 @@ def _common_links(output: bytes, count: int) -> tuple[list[str | None], list[int
         return None
     files, key_sizes = zip(*found, strict=True) if found else ((), ())
     return annex.key_fields(files, key_sizes)
-
-
-def _contents(repo: Path, output: bytes, count: int) -> list[bytes | None]:
-    """The blobs of `count` answers of `cat-file --batch=%(objectsize)`, None for a missing one."""
-    contents: list[bytes | None] = []
-    pos = 0
-    for _ in range(count):
-        end = output.find(b"\n", pos)
-        header = output[pos:end] if end >= 0 else b""  # "<size>", or "<oid> missing"
-        if header.endswith(b" missing"):
-            contents.append(None)
-            pos = end + 1
-            continue
-        stop = end + 1 + int(header) if header.isdigit() else -1
-        if stop < 0 or stop >= len(output):
-            raise UsageError(f"git cat-file gave an answer dgbot cannot read in {repo}")
-        contents.append(output[end + 1 : stop])
-        pos = stop + 1
-    return contents
 
 
 def _read_blob(repo: Path, sha: str, path: str) -> bytes | None:

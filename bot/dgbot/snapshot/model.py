@@ -94,6 +94,10 @@ class Snapshot:
     commit: str | None  # None: the work tree
     files: tuple[FileEntry, ...]
     reader: Callable[[str], bytes | None] = field(repr=False, compare=False)
+    # reads many files' heads at once (one git process at a commit); else `reader` per file
+    batch: Callable[[Sequence[str], int], list[bytes | None]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     @cached_property
     def _paths(self) -> list[str]:
@@ -151,6 +155,15 @@ class Snapshot:
         if entry is None or entry.annexed:
             return None
         return self.reader(path)
+
+    def heads(self, paths: Sequence[str], limit: int) -> list[bytes | None]:
+        """The first `limit` bytes of each file kept in git, None for an absent or annexed one."""
+        readable = [path for path in paths if (entry := self.find(path)) is not None and not entry.annexed]
+        if self.batch is not None:
+            found = dict(zip(readable, self.batch(readable, limit), strict=True))
+        else:
+            found = {path: None if (raw := self.reader(path)) is None else raw[:limit] for path in readable}
+        return [found.get(path) for path in paths]
 
 
 def sizes(entries: Iterable[FileEntry]) -> Sizes:
