@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
+from functools import lru_cache
+from itertools import compress
 
+from dgbot.checks.scope import Globs
 from dgbot.config import Settings
 from dgbot.dmp.plan import Plan
 from dgbot.records import CheckResult, Finding, Severity
@@ -46,9 +48,15 @@ def check(
     return register
 
 
+@lru_cache(maxsize=4)
+def _globs(patterns: tuple[str, ...]) -> Globs:
+    """The `ignore` patterns compiled once per run, not once per check or finding."""
+    return Globs(patterns)
+
+
 def _ignored(finding: Finding, patterns: tuple[str, ...]) -> bool:
     path = finding.location.path
-    return path is not None and any(fnmatch.fnmatchcase(path, p) for p in patterns)
+    return bool(patterns) and path is not None and _globs(patterns).match(path)
 
 
 def _apply_severity(finding: Finding, default: Severity, configured: Severity | None) -> Finding:
@@ -84,8 +92,11 @@ def visible(snapshot: Snapshot, patterns: tuple[str, ...]) -> Snapshot:
     """The snapshot without the files `.dgbot.yml` tells dgbot to ignore."""
     if not patterns:
         return snapshot
-    kept = tuple(f for f in snapshot.files if not any(fnmatch.fnmatchcase(f.path, p) for p in patterns))
-    return replace(snapshot, files=kept)
+    hidden = _globs(patterns).select(snapshot.path_text)  # one search per pattern, not per file
+    shown = [True] * len(snapshot.files)
+    for index in hidden:
+        shown[index] = False
+    return replace(snapshot, files=tuple(compress(snapshot.files, shown)))
 
 
 def run_checks(

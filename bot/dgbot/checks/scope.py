@@ -108,6 +108,8 @@ class Globs:
         rest: list[str] = []
         literals: list[str] = []
         for pattern in patterns:
+            if "\0" in pattern:
+                continue  # no name holds a NUL, so nothing matches; NameText's searches would cross names
             if not _WILD.search(pattern):
                 self.exact.add(pattern)
             elif pattern.startswith("*") and not _WILD.search(pattern[1:]):

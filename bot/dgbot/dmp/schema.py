@@ -10,11 +10,12 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 from jsonschema.protocols import Validator
-from jsonschema.validators import validator_for
+from jsonschema.validators import extend, validator_for
 from referencing import Registry, Resource
 
 from dgbot.dmp.messages import explain
 from dgbot.dmp.source import Document
+from dgbot.dmp.unique import unique_items
 from dgbot.records import Finding, Severity
 from dgbot.resources import list_data, load_schema
 
@@ -47,7 +48,9 @@ def _registry() -> Registry[Any]:
 def validator(name: str) -> Validator:
     """A validator for a shipped schema, with format checking switched on."""
     schema = load_schema(name)
-    cls = validator_for(schema, default=Draft202012Validator)
+    # jsonschema's uniqueItems compares all pairs of a list of mappings: hostile plans make it hang
+    base = validator_for(schema, default=Draft202012Validator)
+    cls: type[Validator] = extend(base, {"uniqueItems": unique_items})  # type: ignore[no-untyped-call]
     return cls(schema, registry=_registry(), format_checker=cls.FORMAT_CHECKER)
 
 

@@ -7,7 +7,6 @@ files whose content is absent are compared by the SHA-256 their key names.
 
 from __future__ import annotations
 
-import fnmatch
 import hashlib
 import json
 import re
@@ -15,6 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from dgbot.checks.scope import Globs
 from dgbot.errors import UnsafePathError
 from dgbot.fs.budget import HashBudget
 from dgbot.fs.read import read_regular
@@ -30,8 +30,7 @@ _VOLATILE = re.compile(
 
 def declared(snapshot: Snapshot, patterns: Iterable[str]) -> list[FileEntry]:
     """The files matching the plan's `reproducibility.outputs` patterns (fnmatch on the path)."""
-    patterns = tuple(patterns)
-    return [e for e in snapshot.files if any(fnmatch.fnmatchcase(e.path, p) for p in patterns)]
+    return [snapshot.files[i] for i in Globs(patterns).select(snapshot.path_text)]
 
 
 def _masked_output(output: dict[str, Any]) -> Any:

@@ -109,6 +109,11 @@ class Snapshot:
         return [path.rpartition("/")[2] for path in self._paths]
 
     @cached_property
+    def path_text(self) -> NameText:
+        """The paths, searchable at once (see NameText), indices as in `files`."""
+        return NameText.of(self._paths)
+
+    @cached_property
     def name_text(self) -> NameText:
         """The file names, searchable at once (see NameText), indices as in `files`."""
         return NameText.of(self.names)
