@@ -8,7 +8,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from dgbot.checks.base import check
-from dgbot.checks.scope import Globs, clean_path, dataset_entries, dataset_location, dataset_name, shown
+from dgbot.checks.scope import (
+    Globs,
+    clean_path,
+    dataset_entries,
+    dataset_location,
+    dataset_name,
+    dataset_span,
+    shown,
+)
 from dgbot.config import Settings
 from dgbot.dmp.plan import Access, Dataset, Plan, Tristate
 from dgbot.records import Finding, Location, Severity
@@ -123,12 +131,12 @@ def restricted(dataset: Dataset, today: date) -> str | None:
 def _restricted_public(plan: Plan, snapshot: Snapshot, today: date) -> Iterator[Finding]:
     for dataset in plan.datasets:
         why = restricted(dataset, today)
-        files = list(dataset_entries(snapshot, dataset.path)) if dataset.path and why else []
-        if not files:
+        span = dataset_span(snapshot, dataset.path) if dataset.path and why else range(0)
+        if not span:
             continue
-        in_git = sum(1 for f in files if not f.annexed)
+        in_git = snapshot.totals(span).in_git  # running totals: datasets may share their files
         where = shown(clean_path(dataset.path or ""), snapshot)
-        detail = f"{in_git} of its {len(files)} files are kept in git" if in_git else "its files are annexed"
+        detail = f"{in_git} of its {len(span)} files are kept in git" if in_git else "its files are annexed"
         yield Finding(
             CHECK,
             "restricted-data-public",

@@ -9,7 +9,15 @@ from dataclasses import dataclass
 from functools import cache
 
 from dgbot.checks.base import check
-from dgbot.checks.scope import Globs, clean_path, dataset_location, dataset_name, dataset_span, shown
+from dgbot.checks.scope import (
+    Globs,
+    clean_path,
+    dataset_location,
+    dataset_name,
+    dataset_span,
+    innermost,
+    shown,
+)
 from dgbot.config import Settings
 from dgbot.dmp.plan import Dataset, Plan
 from dgbot.records import Finding, Location, Severity
@@ -173,16 +181,13 @@ def _owned(plan: Plan, snapshot: Snapshot) -> dict[int, list[int]]:
     if not any(d.formats for d in plan.datasets):
         return {}
     paths = [(i, clean_path(d.path)) for i, d in enumerate(plan.datasets) if d.path is not None]
+    spans = ((dataset_span(snapshot, path), i, len(path)) for i, path in paths)
+    not_data = set(_NOT_DATA.select(snapshot.name_text))
     owned: dict[int, list[int]] = {}
-    taken: set[int] = set(_NOT_DATA.select(snapshot.name_text))
-    for i, path in sorted(paths, key=lambda item: -len(item[1])):
-        span = dataset_span(snapshot, path)
+    for i, part in innermost(spans):
         if plan.datasets[i].formats:
-            mine = [k for k in span if k not in taken]
-            if mine:
-                owned[i] = mine
-        taken.update(span)
-    return owned
+            owned.setdefault(i, []).extend(k for k in part if k not in not_data)
+    return {i: files for i, files in owned.items() if files}
 
 
 def _compare(plan: Plan, snapshot: Snapshot, dataset: Dataset, files: Sequence[int]) -> Iterator[Finding]:

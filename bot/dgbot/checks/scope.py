@@ -45,6 +45,28 @@ def dataset_span(snapshot: Snapshot, path: str) -> range:
     return snapshot.span(path) if index is None else range(index, index + 1)
 
 
+def innermost(spans: Iterable[tuple[range, int, int]]) -> Iterator[tuple[int, range]]:
+    """(owner, part) for the parts of (range, owner, depth) triples that no range nested in them covers.
+
+    Ranges of dataset paths nest or are disjoint, so one sweep gives each index to the
+    innermost range holding it (of equal ranges: the deepest path, then the first owner),
+    in time linear in the ranges, however many datasets share the same files.
+    """
+    order = sorted((t for t in spans if t[0]), key=lambda t: (t[0].start, -t[0].stop, t[2], -t[1]))
+    stack: list[tuple[int, int]] = []  # (stop, owner) of the ranges open at `at`, innermost last
+    at = 0
+    for span, owner, _ in (*order, (range(1 << 62, 1 << 62), -1, 0)):  # the sentinel closes them all
+        while stack and stack[-1][0] <= span.start:
+            stop, closed = stack.pop()
+            if at < stop:
+                yield closed, range(at, stop)
+                at = stop
+        if stack and at < span.start:
+            yield stack[-1][1], range(at, span.start)
+        at = max(at, span.start)
+        stack.append((span.stop, owner))
+
+
 def data_folder(path: str) -> str | None:
     """The outermost input_data/ or output_data/ folder holding a file, if any."""
     match = _OUTERMOST.match(path)

@@ -31,11 +31,7 @@ def _join(root: str, name: str) -> str:
 
 
 def _children(snapshot: Snapshot, root: str) -> list[str]:
-    prefix = f"{root}/" if root else ""
-    depth = root.count("/") + 1 if root else 0
-    return sorted(
-        folder for folder in snapshot.folders if folder.startswith(prefix) and folder.count("/") == depth
-    )
+    return list(snapshot.subfolders.get(root, ()))
 
 
 def experiments(snapshot: Snapshot) -> list[str]:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Sequence, Set
 
 from dgbot.checks.base import check
 from dgbot.checks.scope import (
     clean_path,
     data_folder,
-    dataset_entries,
     dataset_location,
     dataset_name,
+    dataset_span,
     experiment_data,
     plan_location,
     shown,
@@ -27,18 +27,21 @@ EXAMPLES = 3  # paths named in a message before "…"
 LIMIT_FIELD = "$.contentSize"
 
 
-def _group(path: str, roots: Sequence[str]) -> str:
+def _group(path: str, roots: Set[str]) -> str:
     """The outermost data folder or dataset path holding a file, to name it in messages."""
-    found = [root for root in roots if path == root or path.startswith(root + "/")]
+    # the path's own ancestors, outermost first, looked up: not every root tested per file
+    end = path.find("/")
+    while end >= 0 and path[:end] not in roots:
+        end = path.find("/", end + 1)
+    root = path[:end] if end >= 0 else path if path in roots else None
     folder = data_folder(path)
-    if folder is not None:
-        found.append(folder)
+    found = [p for p in (root, folder) if p is not None]
     return min(found, key=len) if found else path
 
 
 def _breakdown(entries: Sequence[FileEntry], plan: Plan, snapshot: Snapshot) -> str:
     """ "output_data/ holds 12 GB" or "the experiment data (a/ 1 GB, b/ 2 GB) holds 3 GB"."""
-    roots = [clean_path(d.path) for d in plan.datasets if d.path]
+    roots = {clean_path(d.path) for d in plan.datasets if d.path}
     groups: dict[str, int] = {}
     by_folder: dict[str, str] = {}  # a group that is a folder is the same for all files beside
     for entry in entries:
@@ -60,8 +63,7 @@ def _examples(paths: Sequence[str]) -> str:
     return listed + (f" and {len(paths) - EXAMPLES} more" if len(paths) > EXAMPLES else "")
 
 
-def _unknown_note(total: Sizes) -> str:
-    count = len(total.unknown)
+def _unknown_note(count: int) -> str:
     return f" (not counting {count} file{'s' if count != 1 else ''} of unknown size)" if count else ""
 
 
@@ -70,7 +72,8 @@ def _limit(plan: Plan, snapshot: Snapshot, entries: Sequence[FileEntry], total: 
     if limit is None or not entries or total.total < WARNING_RATIO * limit:
         return
     label = plan.size_limit_label or format_size(limit)
-    what = f"{_breakdown(entries, plan, snapshot)} {format_size(total.total)}{_unknown_note(total)}"
+    unknown = _unknown_note(len(total.unknown))
+    what = f"{_breakdown(entries, plan, snapshot)} {format_size(total.total)}{unknown}"
     where = plan_location(plan, LIMIT_FIELD)
     if total.total > limit:
         yield Finding(
@@ -113,14 +116,14 @@ def _datasets(plan: Plan, snapshot: Snapshot) -> Iterator[Finding]:
     for dataset in plan.datasets:
         if dataset.path is None or dataset.planned_size is None:
             continue
-        held = sizes(dataset_entries(snapshot, dataset.path))
-        if held.total > dataset.planned_size:
+        held = snapshot.totals(dataset_span(snapshot, dataset.path))  # datasets may share files
+        if held.bytes > dataset.planned_size:
             yield Finding(
                 CHECK,
                 "dataset-over-planned",
                 Severity.WARNING,
                 f"{dataset_name(dataset)} ({shown(clean_path(dataset.path), snapshot)}) holds "
-                f"{format_size(held.total)}{_unknown_note(held)}, more than the "
+                f"{format_size(held.bytes)}{_unknown_note(held.unknown)}, more than the "
                 f"{format_size(dataset.planned_size)} the plan expects for it",
                 dataset_location(plan, dataset),
                 hint="update the dataset's planned size in the plan, or reduce the data",

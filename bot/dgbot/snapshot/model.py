@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import accumulate
@@ -40,6 +40,14 @@ class Sizes:
     total: int
     files: int
     unknown: tuple[str, ...] = ()  # paths without a known size
+
+
+class Totals(NamedTuple):
+    """What a range of a snapshot's files holds, from running totals (see Snapshot.totals)."""
+
+    bytes: int  # of the files of known size
+    unknown: int  # files of unknown size
+    in_git: int  # files kept in git, not annexed
 
 
 @dataclass(frozen=True)
@@ -153,6 +161,29 @@ class Snapshot:
                 found.add(folder)
                 end = parent.rfind("/", 0, end)
         return frozenset(found)
+
+    @cached_property
+    def subfolders(self) -> Mapping[str, tuple[str, ...]]:
+        """The folders directly inside each folder ("" for the top), sorted: one pass, not one per folder."""
+        inside: dict[str, list[str]] = {}
+        for folder in self.folders:
+            inside.setdefault(folder.rpartition("/")[0], []).append(folder)
+        return {parent: tuple(sorted(children)) for parent, children in inside.items()}
+
+    @cached_property
+    def _running(self) -> tuple[list[int], list[int], list[int]]:
+        """Running totals over `files` of Totals' three counts, so a range's costs two lookups."""
+        files = self.files
+        return (
+            list(accumulate((f.size or 0 for f in files), initial=0)),
+            list(accumulate((f.size is None for f in files), initial=0)),
+            list(accumulate((f.key is None for f in files), initial=0)),
+        )
+
+    def totals(self, span: range) -> Totals:
+        """Sizes and counts of the files at `span` in `files`, however many datasets share them."""
+        start, stop = span.start, max(span.start, span.stop)
+        return Totals(*(running[stop] - running[start] for running in self._running))
 
     def read(self, path: str) -> bytes | None:
         """Content of a file kept in git (not annexed content), or None when absent or annexed."""
