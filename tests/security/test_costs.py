@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -220,3 +222,18 @@ def test_thousands_of_experiment_packages_are_each_checked(tmp_path: Path) -> No
     assert len(_findings(verdict, "no-parameter-folder")) == 1500
     missing = {f["path"] for f in _findings(verdict, "missing-folder")}
     assert missing == {f"experiments/p{i}/input_data" for i in range(1500)}
+
+
+def test_a_pattern_holding_a_nul_neither_hangs_the_check_nor_matches(tmp_path: Path) -> None:
+    # the NUL-joined name search found "\0a" at the text's first byte, before any name, forever
+    config = 'access:\n  secret_files: ["*\\0a.txt", "a.txt\\0*"]\nignore: ["\\0*"]\n'
+    plan = json.dumps(_plan(1, "a.txt")).encode()
+    files = {"a.txt": b"", "b.key": b"", "dmp.json": plan, ".dgbot.yml": config.encode()}
+    repo = git_repo(tmp_path / "repo", files)
+    out = tmp_path / "verdict.json"
+    command = [sys.executable, "-m", "dgbot", "check", str(repo), "--format", "json", "--output", str(out)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 1, done.stdout + done.stderr  # the check ran to its verdict
+    verdict = json.loads(out.read_text())
+    assert [f["path"] for f in _findings(verdict, "secret-file")] == ["b.key"]
+    assert not [f for check in verdict["checks"] if check["id"] == "config" for f in check["findings"]]
