@@ -285,7 +285,7 @@ def cmd_package(args: argparse.Namespace) -> int:
     crate = build_crate(root, run.validation.plan, record, out, budget)
     written = write_crate(crate, root, out)
     for _, reason in sorted(budget.skipped.items()):
-        sys.stderr.write(f"notice: {reason}\n")
+        sys.stderr.write(f"notice: {visible(reason)}\n")
     if not args.quiet:
         actions = len((record or {}).get("notebooks", ()))
         sys.stdout.write(f"crate: {visible(written)} ({len(crate.data_entities)} files, {actions} run(s))\n")

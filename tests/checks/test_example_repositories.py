@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -35,10 +37,30 @@ FAILS: dict[str, list[tuple[str, str]]] = {
 def findings(folder: Path, check: str) -> list[Finding]:
     if check == "reproducibility":
         # The example's provenance.json is committed to dgbot's own repository, and a committed
-        # record never counts (it could be forged): judge a copy that no git tracks, as a run leaves it.
+        # record never counts (it could be forged): judge a copy as a run leaves it, its own git
+        # repository with the record untracked and made at HEAD.
         with tempfile.TemporaryDirectory() as copy:
-            return _findings(Path(shutil.copytree(folder, Path(copy) / "repo", symlinks=True)), check)
+            return _findings(
+                _as_run_left_it(Path(shutil.copytree(folder, Path(copy) / "repo", symlinks=True))), check
+            )
     return _findings(folder, check)
+
+
+def _as_run_left_it(repo: Path) -> Path:
+    git = ["git", "-c", "user.name=T", "-c", "user.email=t@example.org", "-C", str(repo)]
+    record = repo / "report" / "provenance.json"
+    if not record.is_file():
+        return repo  # no run in this example
+    saved = record.read_text()
+    record.unlink()
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "example"], check=True)
+    head = subprocess.run([*git, "rev-parse", "HEAD"], check=True, capture_output=True, text=True).stdout
+    data = json.loads(saved)
+    data["repository"]["commit"] = head.strip()
+    record.write_text(json.dumps(data))
+    return repo
 
 
 def _findings(folder: Path, check: str) -> list[Finding]:

@@ -104,3 +104,26 @@ def test_an_attacker_closed_issue_is_not_reopened(scene: Scene) -> None:
     )
     assert outcome.issue_action == "opened" and outcome.issue != issue.number
     assert not issue.open and issue.edits == 0 and "Nothing to see here" in issue.body
+
+
+def test_a_workflow_token_publishes_as_github_actions_and_still_ignores_the_attacker() -> None:
+    """GitHub answers 403 to `GET /user` for a workflow's GITHUB_TOKEN (account github-actions[bot])."""
+    served = serve("github", seed_from_event("github"))
+    try:
+        workflow_token = "ghs_workflow-token-6a0c"
+        served.fake.users[workflow_token] = "github-actions[bot]"  # the fake answers 403 to /user for it
+        served.fake.users[MALLORY] = "mallory"
+        policy = RetryPolicy(sleep=lambda s: None)
+        mallory = adapter("github", served.seed.repo, served.fake, policy, token=MALLORY)
+        branch = served.seed.branch
+        made = mallory.create_issue(issue_title(branch, 255), f"{issue_marker(branch)}\nfine", ["dgbot"])
+        forge = adapter("github", served.seed.repo, served.fake, policy, token=workflow_token)
+        target = Target(served.seed.sha, branch)
+        first = publish(forge, verdicts.failing(served.seed.sha), target)
+        again = publish(forge, verdicts.failing(served.seed.sha), target)
+        assert first.issue_action == "opened" and first.issue != made.number
+        assert again.issue == first.issue and again.issue_action != "opened"  # its own issue, found again
+        (own,) = [t for t in served.repo.issues() if t.number == first.issue]
+        assert own.author == "github-actions[bot]"
+    finally:
+        served.stop()

@@ -222,3 +222,30 @@ def test_dgbot_record_refuses_a_committed_provenance(
     assert main(["record", str(repo)]) == 2
     assert "no run to record: .dgbot/report/provenance.json is the one committed" in capsys.readouterr().err
     assert _git(repo, "rev-parse", "HEAD") == head  # nothing was recorded
+
+
+def test_a_folder_without_git_never_trusts_the_record_it_holds(tmp_path: Path) -> None:
+    """A tarball or a folder git refuses cannot tell a run's record from one it came with."""
+    from dgbot.pipeline import govern
+
+    repo = tmp_path / "unpacked"
+    shutil.copytree(REPO_ROOT / "examples" / "repo", repo)
+    (repo / REPORT).mkdir(parents=True)
+    (repo / REPORT / "provenance.json").write_text(json.dumps(_forged(None)))
+    check = _reproducibility(govern(repo).verdict)
+    assert check.status.value == "skipped"
+    assert "is not a git work tree dgbot can read" in check.skipped
+
+
+def test_a_report_dir_that_looks_like_pathspec_magic_is_a_plain_name(tmp_path: Path) -> None:
+    from dgbot.pipeline import govern
+
+    repo = _repository(tmp_path / "repo")
+    (repo / ".dgbot.yml").write_text("report_dir: ':(icase)R'\n")
+    folder = repo / ":(icase)R"
+    folder.mkdir()
+    (folder / "provenance.json").write_text(json.dumps(_forged(_git(repo, "rev-parse", "HEAD").strip())))
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "reports under a magic-looking name")
+    check = _reproducibility(govern(repo, report_notice=True).verdict)
+    assert check.status.value == "skipped" and "is the one committed" in check.skipped

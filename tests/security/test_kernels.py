@@ -7,6 +7,7 @@ import io
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -190,3 +191,45 @@ def test_a_notebook_that_kills_its_supervisor_is_still_contained_by_its_cgroup(t
     code, out = dgbot("run", str(repo), "workflows/kills.ipynb")
     assert code == 1, out
     assert _left(_pids(repo, "kills")) == []
+
+
+def test_what_a_notebooks_processes_print_to_their_own_stdout_never_reaches_the_log(tmp_path: Path) -> None:
+    """A CI log reads dgbot's stdout: a kernel writing to its file descriptor 1 must not reach it."""
+    repo = repository(tmp_path / "repo")
+    write_notebook(
+        repo / "workflows" / "probe.ipynb",
+        "import os, subprocess\n"
+        "os.write(1, b'\\n::error::FROM-THE-KERNEL\\n')\n"
+        "subprocess.run('echo ::error::FROM-A-CHILD', shell=True)",
+    )
+    subprocess.run([*GIT, "commit", "-qam", "print to fd 1"], cwd=repo, check=True)
+    dgbot_script = Path(sys.executable).parent / "dgbot"
+    done = subprocess.run(
+        [str(dgbot_script), "run", str(repo)], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    said = done.stdout + done.stderr
+    assert "FROM-THE-KERNEL" not in said and "FROM-A-CHILD" not in said
+    assert not [line for line in said.splitlines() if line.lstrip().startswith("::")]
+
+
+def test_dgbot_hides_its_own_environment_from_the_notebooks_it_runs(tmp_path: Path) -> None:
+    """A kernel runs as dgbot's user and could read /proc/<dgbot>/environ, the token dgbot started
+    with: dgbot makes itself non-dumpable first, so those files belong to root. (The read itself
+    cannot be shown as root, who may read them anyway; this asserts dgbot's own state after a run.)"""
+    repo = repository(tmp_path / "repo")
+    script = (
+        "import ctypes, sys\n"
+        "from dgbot.cli import main\n"
+        f"code = main(['run', {str(repo)!r}, '-q'])\n"
+        "print(code, ctypes.CDLL(None).prctl(3, 0, 0, 0, 0))  # PR_GET_DUMPABLE\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.stdout.split()[-2:] == ["0", "0"], done.stdout + done.stderr
+    fresh = subprocess.run(
+        [sys.executable, "-c", "import ctypes; print(ctypes.CDLL(None).prctl(3, 0, 0, 0, 0))"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert fresh.stdout.strip() == "1"  # what a process is before dgbot runs a notebook

@@ -246,3 +246,13 @@ def test_a_provenance_record_linked_to_dev_zero_is_never_read(tmp_path: Path, co
         assert done.returncode == 0, done.stdout + done.stderr
         assert "0 run(s)" in done.stdout
         assert "notice: .dgbot/report/provenance.json is a symbolic link that leads outside" in done.stderr
+
+
+def test_package_notices_name_a_hostile_link_escaped(tmp_path: Path, secret: Path) -> None:
+    """The notice about a file left out of the crate quotes its name: never as a runner command."""
+    repo = plain_repo(tmp_path / "repo")
+    os.symlink(secret, repo / "input_data" / "a\n::error title=PWNED::owned")
+    code, said = dgbot_here("package", str(repo), "-o", str(tmp_path / "crate"))
+    assert code == 0, said
+    assert "left out of the crate" in said and "a\\n::error title=PWNED::owned" in said
+    assert not [line for line in said.splitlines() if line.lstrip().startswith("::")]

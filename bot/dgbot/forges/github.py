@@ -27,6 +27,8 @@ __all__ = ["DEFAULT_API", "AppCredentials", "GitHubForge"]
 T = TypeVar("T")
 DEFAULT_API = Consts.DEFAULT_BASE_URL
 
+WORKFLOW_BOT = "github-actions[bot]"  # the account of a GitHub Actions workflow's GITHUB_TOKEN
+
 
 def _issue(issue: GhIssue) -> Issue:
     labels = frozenset(label.name for label in issue.labels)
@@ -97,7 +99,14 @@ class GitHubForge:
     def identity(self) -> str:
         """`GET /user` for a token; an App's bot account is `<slug>[bot]` (`GET /app`, with the JWT)."""
         if self._jwt is None:
-            return str(self._call("reading the token's account", lambda: self._client.get_user().login))
+            try:
+                return str(self._call("reading the token's account", lambda: self._client.get_user().login))
+            except AccessError as refused:
+                if refused.status != 403:
+                    raise
+                # GitHub refuses `GET /user` to a workflow's GITHUB_TOKEN (an integration token),
+                # whose issues and comments are written by github-actions[bot].
+                return WORKFLOW_BOT
         integration = GithubIntegration(
             auth=self._jwt, base_url=self._base_url, retry=None, timeout=self._timeout
         )

@@ -37,6 +37,27 @@ def cgroup_root() -> Path | None:
     return Path(mount) / path.lstrip("/")
 
 
+_PR_SET_DUMPABLE = 4
+
+
+def hide_own_memory() -> bool:
+    """Make this process non-dumpable before a kernel starts; whether that was done.
+
+    A notebook runs as dgbot's user and could read `/proc/<dgbot>/environ` (the token dgbot was
+    started with) or its memory; a non-dumpable process's /proc files belong to root. The
+    kernel and the supervisor are exec'd, so they are dumpable again, and hold no secrets.
+    """
+    if not LINUX:
+        return False
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return int(libc.prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)) == 0
+    except (OSError, AttributeError):
+        return False
+
+
 def make_cgroup() -> Path | None:
     """A new, empty cgroup for one kernel beside this process's own, or None where none can be made."""
     root = cgroup_root() if LINUX else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import logging
 import os
+import subprocess
 import tempfile
 import threading
 import time
@@ -18,7 +19,7 @@ from typing import Any
 import nbformat
 
 from dgbot.fs.write import write_file
-from dgbot.notebooks.contain import Containment
+from dgbot.notebooks.contain import Containment, hide_own_memory
 from dgbot.notebooks.environment import kernel_environment
 from dgbot.notebooks.execution import CellError, Execution, Job, Outcome, describe, first_error, own_cells
 from dgbot.notebooks.watch import KernelWatch, Progress
@@ -75,6 +76,9 @@ def _kernel_manager() -> type[Any]:
             return self.containment.command(command) if self.containment else command
 
         async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+            # What the kernel's processes write to their own stdout would land raw in dgbot's (a CI
+            # log, where `::error::` is a command); cells' output comes over the kernel's channels.
+            kw["stdout"] = subprocess.DEVNULL
             await super()._async_launch_kernel(kernel_cmd, **kw)
             if self.containment is not None:
                 self.containment.attach(getattr(self.provisioner, "process", None))
@@ -125,6 +129,7 @@ def _engine() -> str:
 
 def execute_notebook(job: Job, progress: Progress | None = None) -> Execution:
     """Execute one notebook; the executed copy is written to `job.output` whatever happens."""
+    hide_own_memory()  # before any repository code runs as our user
     started, clock = _now(), time.monotonic()
     try:
         source = _read_strict(job.source)

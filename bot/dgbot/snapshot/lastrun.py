@@ -20,6 +20,8 @@ from dgbot.errors import UnsafePathError
 from dgbot.fs.read import read_regular
 
 PROVENANCE = "provenance.json"  # what `dgbot run` writes into the report folder
+# Paths are literal: a report_dir such as ":(icase)x" is a name, never pathspec magic.
+_GIT = ["git", "--literal-pathspecs"]
 _LIMIT = 64 * 1024 * 1024  # a provenance record of 100k files is ~20 MB
 
 
@@ -36,7 +38,7 @@ class LastRun:
 def _git_lines(root: Path, *args: str) -> list[str] | None:
     """git's NUL-separated output, or None outside a git work tree."""
     try:
-        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, check=False, timeout=60)
+        done = subprocess.run([*_GIT, "-C", str(root), *args], capture_output=True, check=False, timeout=60)
     except (OSError, subprocess.TimeoutExpired):
         return None
     if done.returncode != 0:
@@ -60,12 +62,22 @@ def committed_reports(root: Path, report_dir: str) -> list[str]:
 
 
 def _as_committed(root: Path, where: str) -> bool:
-    """Whether git tracks the file and the work tree holds it as committed (nothing here rewrote it)."""
-    if not _git_lines(root, "ls-files", "-z", "--", where):
+    """Whether git tracks the file and the work tree holds it as committed (nothing here rewrote it).
+
+    Where git cannot answer (no work tree, a folder git refuses), nobody can tell a record a run
+    wrote here from one the folder came with: UntrustedRun.
+    """
+    tracked = _git_lines(root, "ls-files", "-z", "--", where)
+    if tracked is None:
+        raise UntrustedRun(
+            f"{root.name or root} is not a git work tree dgbot can read, so it cannot tell whether "
+            f"a run here wrote {where} or the folder came with it"
+        )
+    if not tracked:
         return False
     try:
         same = subprocess.run(
-            ["git", "-C", str(root), "diff", "--quiet", "HEAD", "--", where], capture_output=True, timeout=60
+            [*_GIT, "-C", str(root), "diff", "--quiet", "HEAD", "--", where], capture_output=True, timeout=60
         )
     except (OSError, subprocess.TimeoutExpired):
         return True  # cannot tell: not trusted
@@ -107,7 +119,8 @@ def load_last_run(
         for depth in range(1, len(PurePosixPath(folder).parts) + 1)
     ):
         raise UntrustedRun(f"{where} lies under a symbolic link; dgbot never reads through one")
-    if not committed and folder is not None and _as_committed(root, where):
+    # This job's own run (its id) needs no git to be told apart; any other record does.
+    if run_id is None and not committed and folder is not None and _as_committed(root, where):
         raise UntrustedRun(
             f"{where} is the one committed to the repository, so no run here wrote it; "
             "a run's record counts only in the work tree where dgbot made it"
@@ -122,8 +135,10 @@ def load_last_run(
         raise UntrustedRun(f"{where} is not the record of this job's run")
     state = record.get("repository")
     made_at = state.get("commit") if isinstance(state, dict) else None
-    now = head_commit(root)
-    if check_commit and now is not None and made_at != now:
+    now = head_commit(root) if check_commit and run_id is None else made_at
+    if now is None and check_commit and run_id is None and folder is not None and not committed:
+        raise UntrustedRun(f"no commit is checked out to tell which one the run of {where} was made at")
+    if now is not None and made_at != now:
         raise UntrustedRun(
             f"the last run was made at commit {str(made_at)[:12]}, not at {now[:12]} checked out now; "
             "run the notebooks again (`dgbot run`)"
