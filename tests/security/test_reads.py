@@ -256,3 +256,18 @@ def test_package_notices_name_a_hostile_link_escaped(tmp_path: Path, secret: Pat
     assert code == 0, said
     assert "left out of the crate" in said and "a\\n::error title=PWNED::owned" in said
     assert not [line for line in said.splitlines() if line.lstrip().startswith("::")]
+
+
+def test_a_huge_file_a_check_reads_is_read_only_up_to_the_limit(tmp_path: Path) -> None:
+    """A 1 TiB sparse LICENSE costs no disk; reading it whole would exhaust memory."""
+    from dgbot.snapshot import snapshot_worktree
+    from dgbot.snapshot.git import READ_LIMIT
+
+    repo = plain_repo(tmp_path / "repo")
+    with open(repo / "LICENSE", "wb") as handle:
+        handle.truncate(1024**4)
+    snapshot = snapshot_worktree(repo)
+    raw = snapshot.read("LICENSE")
+    assert raw is not None and len(raw) == READ_LIMIT + 1
+    code, said = dgbot_here("check", str(repo))
+    assert code in (0, 1) and "Traceback" not in said

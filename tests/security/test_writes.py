@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import REPO_ROOT
 from dgbot.errors import UnsafePathError
 from dgbot.record.annex_rules import ensure_annex_rules
 from dgbot.render import REPORT_FILES
@@ -216,3 +217,17 @@ def test_no_write_code_outside_dgbot_fs() -> None:
         if words.search(line)
     ]
     assert offenders == []
+
+
+@pytest.mark.parametrize(
+    "setting", ["report_dir: .git/hooks", "notebooks:\n  folder: sub/.GIT", "run:\n  inputs: [.git]"]
+)
+def test_no_setting_points_dgbot_into_git_s_own_folder(tmp_path: Path, setting: str) -> None:
+    """.git holds hooks and configuration git runs: no folder from .dgbot.yml may lead into it."""
+    from dgbot.cli import main
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "dmp.json").write_text((REPO_ROOT / "examples" / "repo" / "dmp.json").read_text())
+    (repo / ".dgbot.yml").write_text(setting + "\n")
+    assert main(["validate", str(repo)]) == 1

@@ -71,11 +71,14 @@ def file_key(path: str, info: os.stat_result) -> AnnexKey | None:
     if stat.S_ISLNK(info.st_mode):
         return link_key(os.readlink(os.fsencode(path)))
     if stat.S_ISREG(info.st_mode) and info.st_size <= POINTER_MAX_SIZE:
-        try:
-            with open(path, "rb") as handle:
-                return pointer_key(handle.read(POINTER_MAX_SIZE + 1))
-        except PermissionError:
-            return None  # git-annex could not read it either: an ordinary (unreadable) file
+        try:  # no link followed and no FIFO waited on, should the file change since the lstat
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except OSError:
+            return None  # unreadable, or no longer a plain file: git-annex could not read it either
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return None
+            return pointer_key(handle.read(POINTER_MAX_SIZE + 1))
     return None
 
 

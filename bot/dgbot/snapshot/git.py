@@ -275,6 +275,9 @@ def _disk_entry(root: Path, path: str) -> FileEntry | None:
     return FileEntry(path, mode, info.st_size)
 
 
+READ_LIMIT = 64 * 1024 * 1024  # checks read small files (plan, LICENSE, metadata, table heads)
+
+
 def _read_file(root: Path, path: str) -> bytes | None:
     """Bytes git would store for `path` on disk (a symlink's target), None when absent."""
     full = root.joinpath(*_relative(path).parts)
@@ -284,7 +287,7 @@ def _read_file(root: Path, path: str) -> bytes | None:
         if full.is_symlink():
             return os.readlink(os.fsencode(full))
         with open_regular(root, path) as handle:  # a FIFO or device: git would store nothing
-            return handle.read()
+            return handle.read(READ_LIMIT + 1)  # past the limit: the start, one byte over
     except (OSError, UnsafePathError):
         return None
 
