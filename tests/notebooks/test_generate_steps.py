@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -65,19 +66,28 @@ def test_the_repository_is_found_from_the_notebook_folder(tmp_path: Path) -> Non
         repository(start=Path("/"))
 
 
-def _plan_only(target: Path) -> Path:
+def _plan_only(target: Path, git: bool = True) -> Path:
     """A folder with the research repository's plan, settings and outputs (no DataLad, no notebooks)."""
     for name in ("dmp.json", ".dgbot.yml"):
         shutil.copy(RESEARCH_REPO / name, target / name)
     shutil.copytree(RESEARCH_REPO / "output_data", target / "output_data")
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "plan"]) if git else ():
+        subprocess.run([*_GIT, "-C", str(target), *command], check=True)
     return target
 
 
+_GIT = ["git", "-c", "user.name=T", "-c", "user.email=t@example.org"]
+
+
 def _provenance(repo: Path, outputs: list[dict[str, str | None]], status: str = "success") -> None:
+    """The record a run in this work tree leaves (untracked, made at HEAD)."""
     report = repo / ".dgbot" / "report"
     report.mkdir(parents=True)
     block = {"patterns": ["output_data/*.csv", "output_data/*.json"], "outputs": outputs}
-    (report / "provenance.json").write_text(json.dumps({"status": status, "reproducibility": block}))
+    head = subprocess.run([*_GIT, "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True)
+    state = {"commit": head.stdout.strip(), "dirty": False}
+    record = {"status": status, "repository": state, "reproducibility": block}
+    (report / "provenance.json").write_text(json.dumps(record))
 
 
 def test_reproducibility_is_judged_by_the_reproducibility_check(tmp_path: Path) -> None:
@@ -122,7 +132,7 @@ def test_the_experiment_must_be_a_notebook_of_the_repository(tmp_path: Path) -> 
 
 def test_saving_the_state_needs_a_datalad_dataset(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="is not a DataLad dataset"):
-        save_state(_plan_only(tmp_path))
+        save_state(_plan_only(tmp_path, git=False))
     assert not (tmp_path / ".gitattributes").exists()  # nothing written before the refusal
 
 
