@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from check_helpers import GB, MB, Annexed, dataset, make_plan, make_snapshot, run, summary
 
 from dgbot.checks import volume
@@ -122,3 +123,18 @@ def test_plan_without_a_limit_checks_only_datasets() -> None:
 
 def test_empty_repository() -> None:
     assert run(check_volume, make_plan(), make_snapshot({})) == []
+
+
+@pytest.mark.parametrize("whole", [".", "./", "", "/", "./."])
+def test_a_dataset_at_the_top_counts_every_file_of_the_repository(whole: str) -> None:
+    """studyforrest-like plans put the dataset at ".": its files are the experiment data, all of them."""
+    snapshot = make_snapshot(
+        {"sub-01/anat/T1w.nii.gz": Annexed(8 * GB), "sub-02/func/bold.nii.gz": Annexed(5 * GB)}
+    )
+    plan = make_plan([dataset(0, "Everything", whole, planned_size=10 * GB)])
+    findings = run(check_volume, plan, snapshot)
+    over = next(f for f in findings if f.rule == "over-limit")
+    assert "holds 13 GB, more than the plan's limit of 10GB" in over.message
+    planned = next(f for f in findings if f.rule == "dataset-over-planned")
+    assert planned.message.startswith('dataset "Everything" (the whole repository) holds 13 GB')
+    assert "()" not in planned.message

@@ -18,16 +18,22 @@ _IN_DATA_FOLDER = re.compile(rf"(?:^|/)(?:{_NAMES})/")
 _OUTERMOST = re.compile(rf"^((?:[^/]*/)*?(?:{_NAMES}))/")
 
 
+WHOLE = "the whole repository"  # how a dataset path of "", "." or "./" is shown
+
+
 def clean_path(path: str) -> str:
-    """A plan's repository path as snapshots write paths: no "./" prefix, no trailing "/"."""
-    path = path.strip()
-    while path.startswith("./"):
-        path = path[2:]
-    return path.strip("/")
+    """A plan's repository path as snapshots write paths: no "./" parts, no trailing "/".
+
+    "", ".", "./" (and "/" after stripping) mean the whole repository: "".
+    """
+    parts = [part for part in path.strip().split("/") if part not in ("", ".")]
+    return "/".join(parts)
 
 
 def shown(path: str, snapshot: Snapshot) -> str:
-    """A path as a researcher reads it: folders end with "/"."""
+    """A path as a researcher reads it: folders end with "/"; the whole repository is named."""
+    if not path:
+        return WHOLE
     return f"{path}/" if path in snapshot.folders else path
 
 
