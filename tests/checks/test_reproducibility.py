@@ -72,3 +72,24 @@ def test_notebooks_compare_with_their_volatile_parts_masked() -> None:
     different = _notebook(1, "2026-12-01T10:00:00+09:00", "0x7f3a2b1c9d00").replace(b"run()", b"run(2)")
     assert notebook_digest(different) != first
     assert notebook_digest(b"not a notebook") is None
+
+
+def test_a_pattern_that_matches_nothing_is_a_warning_naming_it(tmp_path: Path) -> None:
+    """Nothing compared is never success: a pattern matching no output says so (issue 12)."""
+
+    repo = _repository(tmp_path / "repo")
+    plan = json.loads((repo / "dmp.json").read_text())
+    plan["reproducibility"]["outputs"] = ["output_data/*.csv", "figures/*.png"]
+    (repo / "dmp.json").write_text(json.dumps(plan, indent=2))
+    subprocess.run(
+        ["git", "-c", "user.name=T", "-c", "user.email=t@example.org", "commit", "-qam", "plan"],
+        cwd=repo,
+        check=True,
+    )
+    verdict = run_ci(CiRequest(repo, quiet=True), {}, io.StringIO(), executor=execute_stage).verdict
+    (check,) = (c for c in verdict.checks if c.id == "reproducibility")
+    (warning,) = check.findings
+    assert (warning.rule, warning.severity.value) == ("nothing-compared", "warning")
+    assert "'figures/*.png'" in warning.message
+    assert (warning.location.path, warning.location.json_path) == ("dmp.json", "$.reproducibility.outputs[1]")
+    assert warning.location.line is not None  # located in the plan's own text

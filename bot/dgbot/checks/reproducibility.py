@@ -6,11 +6,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from dgbot.checks.base import CheckSkipped, check
+from dgbot.checks.scope import Globs
 from dgbot.config import NO_RUN, Settings
 from dgbot.dmp.plan import Plan
 from dgbot.records import Finding, Location, Severity
 from dgbot.snapshot.lastrun import UntrustedRun, committed_reports, load_last_run
-from dgbot.snapshot.model import Snapshot
+from dgbot.snapshot.model import NameText, Snapshot
 
 CHECK = "reproducibility"
 
@@ -51,6 +52,22 @@ def _committed(snapshot: Snapshot, settings: Settings) -> Iterator[Finding]:
         )
 
 
+def _unmatched(plan: Plan, compared: list[str]) -> Iterator[Finding]:
+    """A warning for each of the plan's output patterns that matched nothing: nothing compared is no pass."""
+    names = NameText.of(compared)  # one string search per pattern, not patterns x outputs
+    for index, pattern in enumerate(plan.reproducibility.outputs):
+        if not Globs([pattern]).select(names):
+            yield Finding(
+                CHECK,
+                "nothing-compared",
+                Severity.WARNING,
+                f"no output matches the pattern {pattern!r}: the run and the repository hold no such "
+                "file, so nothing was compared for it",
+                Location(plan.source, json_path=f"$.reproducibility.outputs[{index}]"),
+                hint="correct the pattern, or commit the outputs the run makes (`dgbot record`)",
+            )
+
+
 def _short(digest: str | None) -> str:
     return digest[:12] if digest else "nothing"
 
@@ -86,10 +103,8 @@ def check_reproducibility(plan: Plan, snapshot: Snapshot, settings: Settings) ->
         yield Finding(CHECK, "no-rerun", Severity.ERROR, f"{why}, so nothing was reproduced", Location(where))
         return
     outputs = block.get("outputs")
-    if not isinstance(outputs, list) or not outputs:
-        message = "the run compared no outputs: no file matches the plan's reproducibility.outputs"
-        yield Finding(CHECK, "nothing-compared", Severity.WARNING, message, Location(where))
-        return
+    outputs = [o for o in outputs if isinstance(o, dict)] if isinstance(outputs, list) else []
+    yield from _unmatched(plan, [str(o.get("path")) for o in outputs])
     for output in outputs:
         path, before, after = output.get("path"), output.get("recorded"), output.get("rerun")
         if before == after:
