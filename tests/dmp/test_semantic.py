@@ -55,6 +55,19 @@ def test_datasets_together_over_the_limit_warn(tmp_path: Path) -> None:
     assert "$.contentSize" in finding[2]
 
 
+def test_a_dataset_inside_another_is_counted_once_in_the_total(tmp_path: Path) -> None:
+    """BIDS plans declare the dataset and its sub-* folders: the outer one's size includes them."""
+    body = (
+        "datasets:\n  - title: All\n    path: .\n    plannedSize: 8GB\n"
+        "  - title: Subject 1\n    path: sub-01\n    plannedSize: 5GB\n"
+        "  - title: Subject 1 anatomy\n    path: ./sub-01/anat/\n    plannedSize: 4GB\n"
+    )
+    assert _findings(tmp_path, body) == []  # 8 GB in all, not 17 GB
+    apart = body.replace("path: .\n", "path: derivatives\n")  # now All is beside sub-01: 8 + 5 GB
+    (finding,) = _findings(tmp_path, apart)
+    assert finding[:2] == ("warning", "total-over-limit") and "13 GB" in finding[2]
+
+
 @pytest.mark.parametrize(("field", "word"), [("personalData", "personal"), ("sensitiveData", "sensitive")])
 def test_personal_or_sensitive_data_with_open_access_is_flagged(
     tmp_path: Path, field: str, word: str

@@ -67,7 +67,7 @@ def _sizes_within_limit(plan: Plan, document: Document) -> Iterator[Finding]:
                 document,
                 dataset.json_path,
             )
-    total = sum(d.planned_size or 0 for d in plan.datasets)
+    total = _planned_total(plan)
     if total > limit and all((d.planned_size or 0) <= limit for d in plan.datasets):
         yield _finding(
             "total-over-limit",
@@ -78,6 +78,22 @@ def _sizes_within_limit(plan: Plan, document: Document) -> Iterator[Finding]:
             "$",
             "contentSize",
         )
+
+
+def _planned_total(plan: Plan) -> int:
+    """The datasets' planned sizes added up, a dataset inside another one's folder counted once (in it)."""
+    sized = [d for d in plan.datasets if d.planned_size is not None]
+    total = sum(d.planned_size or 0 for d in sized if d.path is None)
+    # Sorted by their parts, a folder comes right before everything inside it (the larger of two
+    # datasets on the same path first).
+    placed = sorted((tuple(p for p in d.path.split("/") if p not in ("", ".")), -(d.planned_size or 0))
+                    for d in sized if d.path is not None)  # fmt: skip
+    outer: tuple[str, ...] | None = None
+    for parts, minus in placed:
+        if outer is not None and parts[: len(outer)] == outer:
+            continue  # inside a dataset already counted
+        outer, total = parts, total - minus
+    return total
 
 
 def _open_personal_data(plan: Plan, document: Document) -> Iterator[Finding]:
