@@ -101,7 +101,8 @@ def test_reproducibility_is_judged_by_the_reproducibility_check(tmp_path: Path) 
 
 def test_a_changed_output_fails_and_stops_a_strict_notebook(tmp_path: Path) -> None:
     repo = _plan_only(tmp_path)
-    _provenance(repo, [{"path": "output_data/model.json", "recorded": "a" * 64, "rerun": "b" * 64}])
+    same = {"path": "output_data/metrics.csv", "recorded": "c" * 64, "rerun": "c" * 64}
+    _provenance(repo, [same, {"path": "output_data/model.json", "recorded": "a" * 64, "rerun": "b" * 64}])
     verdict = judge_reproducibility(repo, strict=False)
     assert verdict["status"] == "failure"
     assert verdict["findings"] == [
