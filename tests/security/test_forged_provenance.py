@@ -178,7 +178,8 @@ def test_a_report_folder_that_is_a_symlink_is_never_read_through(tmp_path: Path)
     (repo / ".dgbot").mkdir()
     os.symlink(tmp_path / "elsewhere", repo / REPORT)
     check = _reproducibility(govern(repo).verdict)
-    assert check.skipped == f"no run to compare: {REPORT}/provenance.json lies under a symbolic link; " + (
+    assert check.skipped == (
+        f"no run to compare: {REPORT}/provenance.json: {REPORT} is a symbolic link; "
         "dgbot never reads through one"
     )
 

@@ -13,7 +13,7 @@ import json
 import os
 import subprocess
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from dgbot.errors import UnsafePathError
@@ -35,13 +35,18 @@ class LastRun:
     where: str  # the record's path, relative to the repository
 
 
-def _git_lines(root: Path, *args: str) -> list[str] | None:
-    """git's NUL-separated output, or None outside a git work tree."""
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes] | None:
+    """One git command's result, or None when git cannot be run."""
     try:
-        done = subprocess.run([*_GIT, "-C", str(root), *args], capture_output=True, check=False, timeout=60)
+        return subprocess.run([*_GIT, "-C", str(root), *args], capture_output=True, check=False, timeout=60)
     except (OSError, subprocess.TimeoutExpired):
         return None
-    if done.returncode != 0:
+
+
+def _git_lines(root: Path, *args: str) -> list[str] | None:
+    """git's NUL-separated output, or None outside a git work tree."""
+    done = _git(root, *args)
+    if done is None or done.returncode != 0:
         return None
     return [p.decode("utf-8", "surrogateescape") for p in done.stdout.split(b"\0") if p]
 
@@ -75,13 +80,8 @@ def _as_committed(root: Path, where: str) -> bool:
         )
     if not tracked:
         return False
-    try:
-        same = subprocess.run(
-            [*_GIT, "-C", str(root), "diff", "--quiet", "HEAD", "--", where], capture_output=True, timeout=60
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return True  # cannot tell: not trusted
-    return same.returncode != 1  # 1: it differs from the commit, so a run here rewrote it
+    same = _git(root, "diff", "--quiet", "HEAD", "--", where)
+    return same is None or same.returncode != 1  # 1: it differs from the commit: a run here rewrote it
 
 
 def head_commit(root: Path) -> str | None:
@@ -114,33 +114,35 @@ def load_last_run(
     folder = _inside(root, report_dir)
     path = Path(root, report_dir, PROVENANCE)
     where = f"{folder}/{PROVENANCE}" if folder is not None else str(path)
-    if folder is not None and any(
-        Path(root, *PurePosixPath(folder).parts[:depth]).is_symlink()
-        for depth in range(1, len(PurePosixPath(folder).parts) + 1)
-    ):
-        raise UntrustedRun(f"{where} lies under a symbolic link; dgbot never reads through one")
-    # This job's own run (its id) needs no git to be told apart; any other record does.
-    if run_id is None and not committed and folder is not None and _as_committed(root, where):
-        raise UntrustedRun(
-            f"{where} is the one committed to the repository, so no run here wrote it; "
-            "a run's record counts only in the work tree where dgbot made it"
-        )
-    try:
+    try:  # read first: a link anywhere on the way is refused before git is asked about the path
         record = json.loads(_read(Path(root), path, folder is not None, where))
     except ValueError as broken:
         raise UntrustedRun(f"{where} is not a provenance record dgbot wrote: {broken}") from None
     if not isinstance(record, dict):
         raise UntrustedRun(f"{where} is not a provenance record dgbot wrote")
-    if run_id is not None and record.get("run_id") != run_id:
-        raise UntrustedRun(f"{where} is not the record of this job's run")
+    if run_id is not None:  # this job's own run needs no git to be told apart
+        if record.get("run_id") != run_id:
+            raise UntrustedRun(f"{where} is not the record of this job's run")
+        return LastRun(record, where)
+    if not committed and folder is not None and _as_committed(root, where):
+        raise UntrustedRun(
+            f"{where} is the one committed to the repository, so no run here wrote it; "
+            "a run's record counts only in the work tree where dgbot made it"
+        )
+    if check_commit:
+        _made_at_head(root, record, where, required=folder is not None and not committed)
+    return LastRun(record, where)
+
+
+def _made_at_head(root: Path, record: dict[str, Any], where: str, required: bool) -> None:
+    """UntrustedRun unless the record was made at the commit checked out now."""
     state = record.get("repository")
     made_at = state.get("commit") if isinstance(state, dict) else None
-    now = head_commit(root) if check_commit and run_id is None else made_at
-    if now is None and check_commit and run_id is None and folder is not None and not committed:
+    now = head_commit(root)
+    if now is None and required:
         raise UntrustedRun(f"no commit is checked out to tell which one the run of {where} was made at")
     if now is not None and made_at != now:
         raise UntrustedRun(
             f"the last run was made at commit {str(made_at)[:12]}, not at {now[:12]} checked out now; "
             "run the notebooks again (`dgbot run`)"
         )
-    return LastRun(record, where)
