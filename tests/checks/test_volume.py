@@ -170,7 +170,8 @@ def test_a_dataset_just_over_its_planned_size_shows_the_digits_that_differ() -> 
     findings = run(check_volume, plan, make_snapshot({"sub-01/bold.nii.gz": Annexed(int(13.52 * GB))}))
     (planned,) = (f for f in findings if f.rule == "dataset-over-planned")
     assert planned.message == (
-        'dataset "Everything" (the whole repository) holds 13.52 GB, more than the 13.50 GB the plan expects for it'
+        'dataset "Everything" (the whole repository) holds 13.52 GB, '
+        "more than the 13.50 GB the plan expects for it"
     )
 
 
@@ -198,7 +199,8 @@ def test_files_at_the_top_are_named_as_such_never_by_an_empty_name() -> None:
     plan = make_plan([dataset(0, "Flat", "./")])
     (total,) = run(check_volume, plan, make_snapshot({"a.bin": Annexed(GB), "b.bin": Annexed(GB)}))
     assert total.message == (
-        "the whole repository (files at the top of the repository 2 GB) holds 2 GB, 20% of the plan's limit of 10GB"
+        "the whole repository (files at the top of the repository 2 GB) holds 2 GB, "
+        "20% of the plan's limit of 10GB"
     )
 
 
@@ -208,8 +210,8 @@ def test_a_plan_without_datasets_counts_every_file_of_a_repository_without_data_
     )
     (over,) = run(check_volume, make_plan(), snapshot)
     assert over.message == (
-        "the whole repository (sub-01/ 6 GB, sub-02/ 5 GB, code/ 1 B) holds 11 GB, more than the plan's limit "
-        "of 10GB; every file counts, as the plan names no dataset paths and there is no input_data/ or "
+        "the whole repository (sub-01/ 6 GB, sub-02/ 5 GB, code/ 1 B) holds 11 GB, more than the plan's "
+        "limit of 10GB; every file counts, as the plan names no dataset paths and there is no input_data/ or "
         "output_data/ folder"
     )
 
