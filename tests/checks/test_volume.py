@@ -251,3 +251,11 @@ def test_a_dataset_that_is_a_subdataset_is_not_compared_with_its_planned_size() 
     assert findings[0].message == (
         "the experiment data holds 0 B (not counting 1 subdataset), 0% of the plan's limit of 10GB"
     )
+
+
+@pytest.mark.parametrize("path", ["./sub-01/", "sub-01", "/sub-01", "./sub-01/."])
+def test_messages_name_paths_from_the_top_and_never_an_empty_name(path: str) -> None:
+    plan = make_plan([dataset(0, "  ", path, planned_size=MB)])
+    findings = run(check_volume, plan, make_snapshot({"sub-01/a.nii.gz": Annexed(2 * MB)}))
+    planned = next(f for f in findings if f.rule == "dataset-over-planned")
+    assert planned.message == "a dataset (sub-01/) holds 2 MB, more than the 1 MB the plan expects for it"
