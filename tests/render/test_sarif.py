@@ -179,7 +179,13 @@ def test_the_schema_check_refuses_broken_logs(failing: Verdict, where: tuple[Any
 @pytest.mark.parametrize("found", [(), ("warning",), ("notice", "warning")])
 def test_the_formats_rule_is_a_warning_whether_or_not_it_found_anything(found: tuple[str, ...]) -> None:
     findings = tuple(
-        Finding("formats", "undeclared-format", Severity(level), "x.png is not a declared format", Location("x.png"))
+        Finding(
+            "formats",
+            "undeclared-format",
+            Severity(level),
+            "x.png is not a declared format",
+            Location("x.png"),
+        )
         for level in found
     )
     verdict = Verdict((CheckResult("formats", "Data formats", findings=findings),), "0.1.0")
