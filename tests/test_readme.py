@@ -138,3 +138,23 @@ def test_each_console_example_prints_what_the_readme_shows(command: str, example
         timeout=600,
     )
     assert _same(done.stdout) == _same(shown), done.stdout
+
+
+def test_a_skipped_corpus_test_says_where_the_corpus_comes_from(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DGBOT_REQUIRE_CORPUS", "PYTEST_ADDOPTS")}
+    env["DGBOT_CORPUS"] = str(tmp_path / "absent")
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs", "-m", "corpus"]
+    done = subprocess.run(
+        [*command, str(REPO_ROOT / "tests" / "dmp" / "test_madmp_schemas.py")],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    reasons = [line for line in done.stdout.splitlines() if line.startswith("SKIPPED")]
+    assert reasons and "passed" not in done.stdout.splitlines()[-1]
+    for line in reasons:
+        assert f"third-party corpus not found at {tmp_path / 'absent'}" in line
+        assert "../shared/corpus" in line and "SOURCES.md" in line and "set DGBOT_CORPUS" in line
