@@ -35,7 +35,7 @@ def test_ci_says_what_each_stage_did_and_ends_with_the_verdict(tmp_path: Path) -
         "checks: 6 ran, 6 passed, 0 failed",
         "reproducibility: passed",
         f"reports: {report_dir} ({', '.join(REPORT_FILES.values())})",
-        "passed with warnings: license (1 warning); 11 passed",
+        "passed with warnings: license (1 warning); 11 passed; 1 notice",
     ]
     assert lines[0] == "LICENSE" and "warning: the plan gives a licence" in lines[1]  # the findings first
     assert sorted(result.reports) == sorted(REPORT_FILES)
