@@ -16,6 +16,8 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
+
 from ci.conftest import make_repository
 from dgbot.notebooks.execution import Execution, Job, Outcome
 from dgbot.record.console import render_run, terminal_progress
@@ -134,9 +136,11 @@ def test_run_progress_and_summary_show_notebook_names_escaped(tmp_path: Path) ->
     assert log.getvalue().count("\n") == 1
 
 
-def test_library_warnings_are_printed_escaped() -> None:
+@pytest.mark.parametrize("first", ["import logging; from dgbot import cli", "from dgbot import cli"])
+def test_library_warnings_are_printed_escaped(first: str) -> None:
+    """Escaped whether logging was imported before dgbot set up its streams or only after."""
     script = (
-        "import logging; from dgbot import cli; cli._robust_streams(); "
+        f"{first}; cli._robust_streams(); import logging; "
         "logging.getLogger('papermill').warning('Passed unknown parameter: %s', 'p\\n::error::owned\\x1b[2J')"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)

@@ -11,13 +11,16 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from dgbot.dmp.paths import JsonPath, format_path
 from dgbot.records import Location
 from dgbot.snapshot.model import Snapshot
+
+# PyYAML is imported where a YAML file is read (a Node exists only after that), not with the
+# checks: most repositories hold none, and importing it costs a check as much as its listing.
+if TYPE_CHECKING:
+    import yaml
 
 DATACITE = "datacite.yml"
 RO_CRATES = ("ro-crate-metadata.json", "ro-crate-metadata.jsonld")
@@ -49,6 +52,8 @@ class Node:
 
     @property
     def kind(self) -> str:
+        import yaml
+
         if isinstance(self.node, yaml.MappingNode):
             return "mapping"
         if isinstance(self.node, yaml.SequenceNode):
@@ -62,6 +67,8 @@ class Node:
 
     def entries(self) -> Iterator[tuple[str, Node]]:
         """Key and value of a mapping (the last of duplicate keys wins, as in GIN's decoder)."""
+        import yaml
+
         if isinstance(self.node, yaml.MappingNode):
             seen: dict[str, yaml.Node] = {}
             for key, value in self.node.value:
@@ -73,6 +80,8 @@ class Node:
         return next((value for name, value in self.entries() if name == key), None)
 
     def items(self) -> list[Node]:
+        import yaml
+
         if not isinstance(self.node, yaml.SequenceNode):
             return []
         return [Node(self.file, item, (*self.parts, i)) for i, item in enumerate(self.node.value)]
@@ -97,6 +106,8 @@ def parse_yaml(raw: bytes, file: str) -> Node:
         raise Unreadable(
             file, f"{file} is not valid UTF-8 (byte 0x{raw[exc.start]:02x} at {exc.start})"
         ) from None
+    import yaml
+
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:

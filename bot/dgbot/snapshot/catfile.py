@@ -6,6 +6,8 @@ import bisect
 import io
 import subprocess
 import tempfile
+import threading
+import weakref
 from collections import deque
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -152,10 +154,13 @@ class Blobs:
 
     Holds the object ids of the commit's files (in the order of `files`, sorted by path)
     as one string of fixed-width hex ids: a few bytes per file, not an object per file.
+    Reads of a few blobs go to one `git cat-file --batch` that stays for the next read.
     """
 
     def __init__(self, repo: Path, files: Sequence[FileEntry], oids: bytes, width: int):
         self.repo, self.files, self.oids, self.width = repo, files, oids, width
+        self._reader: _Reader | None = None
+        self._lock = threading.Lock()
 
     def oid(self, path: str) -> bytes | None:
         index = bisect.bisect_left(self.files, path, key=_BY_PATH)
@@ -163,10 +168,69 @@ class Blobs:
             return None
         return self.oids[index * self.width : (index + 1) * self.width]
 
+    def read(self, oid: bytes, limit: int | None = None) -> bytes | None:
+        """The blob `oid` (its first `limit` bytes), None when the repository lacks it."""
+        with self._lock:
+            if self._reader is None:
+                self._reader = _Reader(self.repo)
+            return self._reader.read(oid, limit)
+
     def __call__(self, paths: Sequence[str], limit: int) -> list[bytes | None]:
         """The first `limit` bytes of each file's blob (a symlink's target), None when absent."""
         oids = [self.oid(path) for path in paths]
         present = [oid for oid in oids if oid is not None]
-        with CatFiles(self.repo, [present], 1) as answers, answers.output() as output:
-            found = iter(heads(self.repo, output, len(present), limit))
+        if len(present) <= _FEW:
+            found = iter([self.read(oid, limit) for oid in present])
+        else:
+            with CatFiles(self.repo, [present], 1) as answers, answers.output() as output:
+                found = iter(heads(self.repo, output, len(present), limit))
         return [None if oid is None else next(found) for oid in oids]
+
+
+_FEW = 32  # blobs read one request at a time; more go to a cat-file of their own, at once
+
+
+class _Reader:
+    """One `git cat-file --batch=%(objectsize)` asked for one blob at a time through pipes.
+
+    It stops when its input closes: when the reader is collected, or when Python exits.
+    """
+
+    def __init__(self, repo: Path):
+        self.repo = repo
+        command = ["git", "-C", str(repo), "cat-file", _SIZE_ONLY]
+        try:
+            self._process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        except OSError as error:
+            raise UsageError(f"cannot run git: {error}") from error
+        weakref.finalize(self, _stop, self._process)
+
+    def read(self, oid: bytes, limit: int | None) -> bytes | None:
+        stdin, stdout = self._process.stdin, self._process.stdout
+        assert stdin is not None and stdout is not None
+        try:
+            stdin.write(oid + b"\n")
+            stdin.flush()
+        except OSError as error:
+            raise UsageError(f"git cat-file stopped in {self.repo}: {error}") from error
+        header = stdout.readline().rstrip(b"\n")
+        if header.endswith(b" missing"):
+            return None
+        if not header.isdigit():
+            raise UsageError(f"git cat-file gave an answer dgbot cannot read in {self.repo}")
+        size = int(header)
+        wanted = size if limit is None else min(size, limit)
+        blob = stdout.read(wanted)
+        rest = size - wanted + 1  # the rest of the blob and its newline
+        while rest > 0 and (skipped := len(stdout.read(min(rest, 1 << 20)))):
+            rest -= skipped
+        if len(blob) != wanted or rest:
+            raise UsageError(f"git cat-file gave an answer dgbot cannot read in {self.repo}")
+        return blob
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    for stream in (process.stdin, process.stdout):
+        if stream is not None:
+            stream.close()
+    process.wait()

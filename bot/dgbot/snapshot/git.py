@@ -79,7 +79,7 @@ def snapshot_commit(repo: Path, commit: str = "HEAD") -> Snapshot:
         files = list(map(_ENTRY, zip(paths, mode_bits, sizes, keys, strict=True)))
     ordered, ids = _sorted(files, paths, oids)
     blobs = Blobs(repo, ordered, b"".join(ids), len(ids[0]) if ids else 0)
-    return Snapshot(repo, sha, ordered, partial(_read_blob, repo, sha), blobs)
+    return Snapshot(repo, sha, ordered, partial(_read_blob, blobs), blobs)
 
 
 def _sorted(
@@ -110,20 +110,27 @@ def _git(repo: Path, *args: str, stdin: bytes | None = None) -> bytes:
 
 
 def _resolve(repo: Path, commit: str) -> str:
+    """The commit's id, from one rev-parse that also says whether `repo` is a repository's top."""
     if not repo.is_dir():
         raise UsageError(f"not a folder: {repo}")
+    command = ["git", "-C", str(repo), "rev-parse", "--show-prefix", "--verify", "--quiet"]
     try:
-        prefix = _git(repo, "rev-parse", "--show-prefix").strip()  # empty at the top, and in bare ones
-    except UsageError as error:
-        raise UsageError(f"not a git repository: {repo}") from error
+        done = subprocess.run(
+            [*command, "--end-of-options", f"{commit}^{{commit}}"], capture_output=True, check=False
+        )
+    except OSError as error:
+        raise UsageError(f"cannot run git: {error}") from error
+    # The prefix line comes first (empty at the top, and in bare ones), the commit's id after it;
+    # without a repository git prints nothing, without the commit only the prefix.
+    prefix, newline, found = done.stdout.partition(b"\n")
+    if not newline:
+        raise UsageError(f"not a git repository: {repo}")
     if prefix:  # ls-tree --full-tree would list the whole enclosing repository
         raise UsageError(
             f"{repo} is the folder {prefix.decode('utf-8', 'replace')} of a repository, not its top"
         )
-    try:
-        found = _git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{commit}^{{commit}}")
-    except UsageError as error:
-        raise UsageError(f"no commit {commit!r} in {repo}") from error
+    if done.returncode != 0 or not found.strip():
+        raise UsageError(f"no commit {commit!r} in {repo}")
     return found.decode("ascii").strip()
 
 
@@ -209,13 +216,10 @@ def _common_links(output: bytes, count: int) -> tuple[list[str | None], list[int
     return annex.key_fields(files, key_sizes)
 
 
-def _read_blob(repo: Path, sha: str, path: str) -> bytes | None:
-    """Bytes git stores for `path` at commit `sha` (a symlink's target), None when absent."""
-    spec = sha.encode() + b":" + _relative(path).as_posix().encode("utf-8", "surrogateescape")
-    done = subprocess.run(
-        ["git", "-C", str(repo), "cat-file", "blob", spec], capture_output=True, check=False
-    )
-    return done.stdout if done.returncode == 0 else None
+def _read_blob(blobs: Blobs, path: str) -> bytes | None:
+    """Bytes git stores for `path` in the snapshot's commit (a symlink's target), None when absent."""
+    oid = blobs.oid(_relative(path).as_posix())
+    return None if oid is None else blobs.read(oid)
 
 
 READ_LIMIT = 64 * 1024 * 1024  # checks read small files (plan, LICENSE, metadata, table heads)

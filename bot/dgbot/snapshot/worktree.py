@@ -16,14 +16,16 @@ import stat
 import subprocess
 import tempfile
 from collections.abc import Iterator
+from contextlib import ExitStack
 from functools import partial
 from itertools import repeat
 from operator import attrgetter
 from pathlib import Path
+from typing import IO, NamedTuple
 
 from dgbot.errors import UsageError
 from dgbot.snapshot import annex
-from dgbot.snapshot.git import _git, _read_file
+from dgbot.snapshot.git import _read_file
 from dgbot.snapshot.model import MODE_EXECUTABLE, MODE_FILE, MODE_SUBMODULE, MODE_SYMLINK, FileEntry, Snapshot
 
 _SYMLINK = b"120000"
@@ -39,21 +41,12 @@ def snapshot_worktree(root: Path) -> Snapshot:
     root = root.resolve()
     if not root.is_dir():
         raise UsageError(f"not a folder: {root}")
-    if _is_worktree_top(root):
-        files = _indexed(root)
-    else:
+    files = _indexed(root)
+    if files is None:
         files = [
             entry for path in sorted(set(_walked(root))) if (entry := disk_entry(root, path)) is not None
         ]
     return Snapshot(root, None, tuple(files), partial(_read_file, root))
-
-
-def _is_worktree_top(root: Path) -> bool:
-    try:
-        top = _git(root, "rev-parse", "--show-toplevel").decode("utf-8", "surrogateescape").strip()
-    except UsageError:
-        return False  # a plain folder (or one inside .git): walk it
-    return Path(top).resolve() == root
 
 
 def _path(raw: bytes) -> str:
@@ -61,35 +54,72 @@ def _path(raw: bytes) -> str:
     return raw.decode("utf-8", "surrogateescape").rstrip("/")
 
 
-def _indexed(root: Path) -> list[FileEntry]:
-    """The files of a work tree, tracked symlinks read with one readlink each (see the module)."""
-    with tempfile.TemporaryFile() as others_out, tempfile.TemporaryFile() as others_err:
-        # git lists the untracked files (a walk of every folder) while Python reads the links
-        command = ["git", "-C", str(root), "ls-files", "-z", "--others", "--exclude-standard"]
-        try:
-            others = subprocess.Popen(command, stdout=others_out, stderr=others_err)
-        except OSError as error:
-            raise UsageError(f"cannot run git: {error}") from error
-        try:
-            links, rest = _tracked(root)
-            entries = _links(root, links, rest)
-        finally:
-            code = others.wait()
-        if code != 0:
-            others_err.seek(0)
-            reason = others_err.read().decode("utf-8", "replace").strip() or f"exit code {code}"
-            raise UsageError(f"git ls-files failed in {root}: {reason}")
-        others_out.seek(0)
-        rest.extend(p for p in others_out.read().split(b"\0") if p)
+def _indexed(root: Path) -> list[FileEntry] | None:
+    """The files of a work tree, tracked symlinks read with one readlink each (see the module);
+    None when `root` is not a work tree's top."""
+    # git says where the top is, lists the index and the untracked files (a walk of every
+    # folder) at once; Python reads the links while the walk goes on. At no top, all is dropped.
+    with ExitStack() as stack:
+        where = _start(stack, root, "rev-parse", "--show-toplevel")
+        stage = _start(stack, root, "ls-files", "-z", "--stage")
+        others = _start(stack, root, "ls-files", "-z", "--others", "--exclude-standard")
+        if not _is_worktree_top(root, where):
+            return None
+        links, rest = _tracked(_output(root, stage))
+        entries = _links(root, links, rest)
+        rest.extend(p for p in _output(root, others).split(b"\0") if p)
     paths = sorted({_path(p) for p in rest}.difference(entry.path for entry in entries))
     entries.extend(entry for path in paths if (entry := disk_entry(root, path)) is not None)
     entries.sort(key=_BY_PATH)
     return entries
 
 
-def _tracked(root: Path) -> tuple[list[bytes], list[bytes]]:
-    """The paths of the index: those git holds as symlinks, and all others."""
-    listing = _git(root, "ls-files", "-z", "--stage")
+class _Started(NamedTuple):
+    command: str
+    process: subprocess.Popen[bytes]
+    out: IO[bytes]
+    err: IO[bytes]
+
+
+def _start(stack: ExitStack, root: Path, *args: str) -> _Started:
+    """A git command writing to temporary files; stopped when `stack` closes, if still running."""
+    out, err = (stack.enter_context(tempfile.TemporaryFile()) for _ in range(2))  # noqa: SIM115
+    try:
+        process = subprocess.Popen(["git", "-C", str(root), *args], stdout=out, stderr=err)
+    except OSError as error:
+        raise UsageError(f"cannot run git: {error}") from error
+    stack.callback(_stop, process)
+    return _Started(args[0], process, out, err)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.kill()
+    process.wait()
+
+
+def _output(root: Path, started: _Started) -> bytes:
+    """What a started git command wrote, or a UsageError carrying git's own explanation."""
+    command, process, out, err = started
+    code = process.wait()
+    if code != 0:
+        err.seek(0)
+        reason = err.read().decode("utf-8", "replace").strip() or f"exit code {code}"
+        raise UsageError(f"git {command} failed in {root}: {reason}")
+    out.seek(0)
+    return out.read()
+
+
+def _is_worktree_top(root: Path, where: _Started) -> bool:
+    try:
+        top = _output(root, where).decode("utf-8", "surrogateescape").strip()
+    except UsageError:
+        return False  # a plain folder (or one inside .git): walk it
+    return Path(top).resolve() == root
+
+
+def _tracked(listing: bytes) -> tuple[list[bytes], list[bytes]]:
+    """The paths of the index (an `ls-files -z --stage` listing): git's symlinks, and all others."""
     links: list[bytes] = []
     rest: list[bytes] = []
     for record in listing.split(b"\0"):
