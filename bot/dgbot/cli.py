@@ -99,9 +99,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     # git lists and reads the tree while Python imports the plan validator and the checks.
     snapshot = start_snapshot(root, args.commit)
     import dgbot.checks  # noqa: F401 (imported here, while git works)
-    from dgbot.pipeline import govern
+    from dgbot.pipeline import govern, prepare
     from dgbot.render.report import render_report
 
+    prepare(root)
     run = govern(root, args.commit, os.environ, taken=snapshot.result, report_notice=True)
     for fmt, output in pairs:
         if output in (None, "-"):

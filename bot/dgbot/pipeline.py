@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 from dgbot import __version__
 from dgbot.config import Settings
 from dgbot.dmp import Validation, find_plan, validate_bytes, validate_file
-from dgbot.dmp.find import choose_plan
+from dgbot.dmp.fast import prepare as prepare_validator
+from dgbot.dmp.find import PLAN_NAMES, choose_plan
 from dgbot.dmp.paths import parse_path
 from dgbot.dmp.settings import CONFIG_NAME, load_settings, settings_from_bytes
 from dgbot.errors import UsageError
@@ -130,6 +131,13 @@ def _skipped(reason: str) -> tuple[CheckResult, ...]:
     return tuple(
         CheckResult(c.id, c.title, skipped=reason, description=c.description) for c in REGISTRY.values()
     )
+
+
+def prepare(root: Path) -> None:
+    """What a governance run of `root` will need, done while git takes the snapshot: the plan's
+    validator is imported when the work tree holds a plan (a guess: nothing else depends on it)."""
+    if any(os.path.isfile(root / name) for name in PLAN_NAMES):
+        prepare_validator()
 
 
 def govern(

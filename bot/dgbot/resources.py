@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from importlib.resources import files
-from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dgbot.errors import ResourceError
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 # In a wheel the data lives in dgbot/_data/; in an editable install (source tree) it
 # lives at the repository root next to bot/.
@@ -18,6 +19,11 @@ _SOURCE_ROOT = Path(__file__).resolve().parents[2]
 
 @cache
 def _data_root() -> Traversable:
+    installed = Path(__file__).resolve().parent / "_data"  # a wheel installed as files: no
+    if installed.is_dir():  # importlib.resources (and zipfile) to import
+        return installed
+    from importlib.resources import files
+
     packaged = files("dgbot") / "_data"
     if packaged.is_dir():
         return packaged

@@ -35,7 +35,7 @@ def _committed(snapshot: Snapshot, settings: Settings) -> Iterator[Finding]:
     if not settings.report_committed_notice:
         return
     if snapshot.commit is not None:
-        files = [e.path for e in snapshot.files if e.path.startswith(f"{folder}/")]
+        files = [e.path for e in snapshot.under(folder)] if folder else []  # a range found by bisection
     else:
         files = committed_reports(snapshot.root, folder)
     if files:

@@ -122,21 +122,40 @@ def _registry() -> tuple[Any, bool]:
     return jsonschema_rs.Registry(resources), all(supported(contents) for _, contents in resources)
 
 
+def _outside_refs(schema: dict[str, Any]) -> bool:
+    """Whether `schema` refers to any other document than itself (a "$ref" not starting with #)."""
+    own = schema.get("$id")
+    return any(
+        not ref.startswith("#") and ref.partition("#")[0] != own
+        for node in _schemas(schema)
+        if isinstance(ref := node.get("$ref", "#"), str)
+    )
+
+
 @cache
 def _validator(name: str) -> Any:
-    """A compiled validator for a shipped schema, or None where there is no fast path."""
+    """A compiled validator for a shipped schema, or None where there is no fast path.
+
+    A schema that refers only to itself (basic, the maDMP ones) is compiled alone; one that
+    refers to others gets every shipped schema beside it, each of which must be supported.
+    """
     import jsonschema_rs
 
     schema = load_schema(name)
-    registry, all_supported = _registry()
-    if not (all_supported and supported(schema)):
+    if not supported(schema):
         return None
+    options: dict[str, Any] = {}
+    if _outside_refs(schema):
+        registry, all_supported = _registry()
+        if not all_supported:
+            return None
+        options["registry"] = registry
     return jsonschema_rs.validator_for(
         schema,
-        registry=registry,
         validate_formats=True,
         formats=FORMATS,
         keywords={"pattern": _Pattern},
+        **options,
     )
 
 
@@ -158,6 +177,11 @@ def _exact_number(item: Any) -> bool:
     if isinstance(item, float):
         return math.isfinite(item)
     return not isinstance(item, int) or -_LARGEST_EXACT <= item <= _LARGEST_EXACT
+
+
+def prepare() -> None:
+    """Import jsonschema-rs now, while the caller waits for something else (git listing a tree)."""
+    import jsonschema_rs  # noqa: F401
 
 
 def accepts(data: Any, name: str) -> bool:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import bisect
 import io
+import os
 import subprocess
-import tempfile
 import threading
 import weakref
 from collections import deque
@@ -21,6 +21,16 @@ from dgbot.snapshot.model import FileEntry
 # `cat-file --batch=%(objectsize)` answers: a size line, then the blob and a newline.
 _SIZE_ONLY = "--batch=%(objectsize)"
 _BY_PATH = attrgetter("path")
+
+
+def scratch() -> IO[bytes]:
+    """A file for a git process's input or output, closed by the caller: an anonymous one in
+    memory where the system has them (Linux), else a temporary file (imported only then)."""
+    if hasattr(os, "memfd_create"):
+        return open(os.memfd_create("dgbot-git", os.MFD_CLOEXEC), "w+b")
+    import tempfile
+
+    return tempfile.TemporaryFile()
 
 
 class CatFiles:
@@ -50,7 +60,7 @@ class CatFiles:
         if not oids:
             self._started.append((None, []))
             return
-        files: list[IO[bytes]] = [tempfile.TemporaryFile() for _ in range(3)]  # noqa: SIM115 (closed by output or __exit__)
+        files: list[IO[bytes]] = [scratch() for _ in range(3)]  # closed by output or __exit__
         self._started.append((None, files))  # closed on exit even if git cannot start
         stdin, stdout, stderr = files
         stdin.write(b"".join(oid + b"\n" for oid in oids))

@@ -6,7 +6,6 @@ import gc
 import os
 import re
 import subprocess
-import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import partial
@@ -16,7 +15,7 @@ from pathlib import Path, PurePosixPath
 from dgbot.errors import UnsafePathError, UsageError
 from dgbot.fs.read import open_regular
 from dgbot.snapshot import annex
-from dgbot.snapshot.catfile import Blobs, CatFiles, contents
+from dgbot.snapshot.catfile import Blobs, CatFiles, contents, scratch
 from dgbot.snapshot.model import FileEntry, Snapshot
 
 # One `git ls-tree -r -l -z` record: mode, (type), object id, size, path. The size is "-" for
@@ -29,7 +28,7 @@ _ENTRY = partial(tuple.__new__, FileEntry)  # FileEntry from a tuple of its fiel
 # An answer of the usual link shape, a size line then the target on one line (see _common_links).
 _LINK_ANSWER = re.compile(rb"(?m)^[0-9]+\n" + annex.COMMON_LINK + rb"$")
 # Links are read by cat-file processes, one per part: about _PARTS parts, none smaller than this.
-_LINKS_PER_PROCESS = 10_000
+_LINKS_PER_PROCESS = 2_000
 _PARTS = 8
 
 
@@ -97,7 +96,7 @@ def _git(repo: Path, *args: str, stdin: bytes | None = None) -> bytes:
     """Output of one git command, or a UsageError carrying git's own explanation."""
     command = ["git", "-c", "core.quotepath=off", "-C", str(repo), *args]
     # Output goes to a file: a listing of a large tree would otherwise cost Python a pipe read per 4 KiB.
-    with tempfile.TemporaryFile() as output:
+    with scratch() as output:
         try:
             done = subprocess.run(command, input=stdin, stdout=output, stderr=subprocess.PIPE, check=False)
         except OSError as error:

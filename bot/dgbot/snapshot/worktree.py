@@ -14,7 +14,6 @@ import os
 import re
 import stat
 import subprocess
-import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack
 from functools import partial
@@ -25,6 +24,7 @@ from typing import IO, NamedTuple
 
 from dgbot.errors import UsageError
 from dgbot.snapshot import annex
+from dgbot.snapshot.catfile import scratch
 from dgbot.snapshot.git import _read_file
 from dgbot.snapshot.model import MODE_EXECUTABLE, MODE_FILE, MODE_SUBMODULE, MODE_SYMLINK, FileEntry, Snapshot
 
@@ -83,7 +83,7 @@ class _Started(NamedTuple):
 
 def _start(stack: ExitStack, root: Path, *args: str) -> _Started:
     """A git command writing to temporary files; stopped when `stack` closes, if still running."""
-    out, err = (stack.enter_context(tempfile.TemporaryFile()) for _ in range(2))  # noqa: SIM115
+    out, err = (stack.enter_context(scratch()) for _ in range(2))
     try:
         process = subprocess.Popen(["git", "-C", str(root), *args], stdout=out, stderr=err)
     except OSError as error:
