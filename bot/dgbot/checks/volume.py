@@ -23,7 +23,7 @@ from dgbot.config import Settings
 from dgbot.dmp.plan import Plan
 from dgbot.dmp.units import format_size
 from dgbot.records import Finding, Location, Severity
-from dgbot.snapshot.model import FileEntry, Sizes, Snapshot, sizes
+from dgbot.snapshot.model import MODE_SUBMODULE, FileEntry, Sizes, Snapshot, sizes
 
 CHECK = "volume"
 WARNING_RATIO = 0.9  # from this share of the limit on, warn before the limit is reached
@@ -58,14 +58,14 @@ def _breakdown(entries: Sequence[FileEntry], plan: Plan, snapshot: Snapshot) -> 
     roots = {clean_path(d.path) for d in plan.datasets if d.path} - {""}
     groups: dict[str, int] = {}
     by_folder: dict[str, str] = {}  # a group that is a folder is the same for all files beside
-    for entry in entries:
-        if entry.subdataset:
+    for path, mode, size, _ in entries:  # fields, not properties: datasets hold many files
+        if mode == MODE_SUBMODULE:
             continue  # its data is another repository's: named apart, not a group of 0 B
-        folder = entry.path.rpartition("/")[0]
-        key = by_folder.get(folder) or _group(entry.path, roots)
-        if key != entry.path:
+        folder = path.rpartition("/")[0]
+        key = by_folder.get(folder) or _group(path, roots)
+        if key != path:
             by_folder[folder] = key
-        groups[key] = groups.get(key, 0) + (entry.size or 0)
+        groups[key] = groups.get(key, 0) + (size or 0)
     whole = counts_whole(plan, snapshot)
     if not groups:  # subdatasets only
         return f"{WHOLE if whole else 'the experiment data'} holds"
