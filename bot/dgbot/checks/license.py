@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from dgbot.checks import spdx
+from dgbot import spdx
 from dgbot.checks.base import check
 from dgbot.checks.metadata import Unreadable, read_datacite, ro_crate_licenses
 from dgbot.checks.scope import dataset_location, dataset_name
