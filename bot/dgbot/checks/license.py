@@ -42,6 +42,7 @@ def _plan(plan: Plan) -> Iterator[Finding | Source]:
             continue
         found = spdx.from_reference(dataset.license)
         if found is None:
+            suggestion = spdx.suggest(dataset.license)
             yield Finding(
                 CHECK,
                 "unknown-plan-license",
@@ -49,9 +50,21 @@ def _plan(plan: Plan) -> Iterator[Finding | Source]:
                 f'dgbot does not recognise the licence "{dataset.license}" of {dataset_name(dataset)}, '
                 "so it cannot compare it with the repository's licence files",
                 dataset_location(plan, dataset),
-                hint="write an SPDX id such as CC-BY-4.0, or the licence's creativecommons.org/spdx.org URL",
+                hint=f'did you mean "{suggestion}"?'
+                if suggestion
+                else "write an SPDX id such as CC-BY-4.0, or the licence's creativecommons.org/spdx.org URL",
             )
             continue
+        if not spdx.known(found) and (suggestion := spdx.suggest(dataset.license, cutoff=0.8)):
+            yield Finding(
+                CHECK,
+                "unknown-plan-license",
+                Severity.NOTICE,
+                f'the licence "{dataset.license}" of {dataset_name(dataset)} is not an SPDX id dgbot knows, '
+                "so it is compared with the repository's licence files as written",
+                dataset_location(plan, dataset),
+                hint=f'did you mean "{suggestion}"?',
+            )
         known.append(found)
         first = first or dataset_location(plan, dataset)
     if first is not None:

@@ -9,6 +9,8 @@ from typing import Any
 
 from jsonschema.exceptions import ValidationError
 
+from dgbot.dmp.units import AMOUNT_EXAMPLES, SIZE_EXAMPLES
+
 _TYPE_NAMES = {
     "object": "a set of fields (an object)",
     "array": "a list",
@@ -52,6 +54,10 @@ def suggest(word: str, options: Iterable[str]) -> str:
     return f' (did you mean "{close[0]}"?)' if close else ""
 
 
+def unknown_field(name: str, known: Iterable[str]) -> str:
+    return f'unknown field "{name}"{suggest(name, known)}; it is not one of the fields allowed here'
+
+
 def _type(e: ValidationError) -> Explained:
     value = e.validator_value
     wanted = [str(w) for w in value] if isinstance(value, list) else [str(value)]
@@ -83,6 +89,18 @@ def _const(e: ValidationError) -> Explained:
 def _format(e: ValidationError) -> Explained:
     kind = e.validator_value
     text = describe(e.instance)
+    if kind == "size":
+        return (
+            f"{text} is not a size: write a number and a unit (B, KB, MB, GB, TB, PB or KiB to PiB; "
+            f"1 KB = 1024 B), such as {SIZE_EXAMPLES}",
+            None,
+        )
+    if kind == "approximate-size":
+        return (
+            f"dgbot cannot read {text} as an amount, so it does not compare it with contentSize; "
+            f"it reads amounts such as {AMOUNT_EXAMPLES}",
+            None,
+        )
     if kind == "date-time" and isinstance(e.instance, str) and _LOCAL_DATE_TIME.match(e.instance):
         return (
             f"{text} is a date-time without a timezone; add one, e.g. {e.instance}Z or {e.instance}+09:00",
@@ -107,11 +125,8 @@ def _extra(e: ValidationError) -> Explained:
     if not extras and isinstance(e.instance, dict):
         extras = [k for k in e.instance if k not in known]
     name = extras[0] if extras else "?"
-    more = f" (and {len(extras) - 1} more)" if len(extras) > 1 else ""
-    return (
-        f'unknown field "{name}"{suggest(name, known)}{more}; it is not one of the fields allowed here',
-        name,
-    )
+    more = f" (and {len(extras) - 1} more)" if len(extras) > 1 else ""  # dgbot.dmp.schema names each
+    return unknown_field(name, known) + more, name
 
 
 def _sizes(e: ValidationError) -> Explained:
