@@ -5,8 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence, Set
 
 from dgbot.checks.base import check
+from dgbot.checks.figures import apart, share
 from dgbot.checks.scope import (
+    WHOLE,
     clean_path,
+    counted,
+    counts_whole,
     data_folder,
     dataset_location,
     dataset_name,
@@ -27,8 +31,15 @@ EXAMPLES = 3  # paths named in a message before "…"
 LIMIT_FIELD = "$.contentSize"
 
 
+TOP_FILES = "files at the top of the repository"  # a group of its own in breakdowns
+
+
 def _group(path: str, roots: Set[str]) -> str:
-    """The outermost data folder or dataset path holding a file, to name it in messages."""
+    """The outermost data folder or dataset path holding a file, to name it in messages.
+
+    Where that is the whole repository, the folder at the top holding the file (a BIDS
+    dataset's sub-*/): a breakdown names folders, not single files.
+    """
     # the path's own ancestors, outermost first, looked up: not every root tested per file
     end = path.find("/")
     while end >= 0 and path[:end] not in roots:
@@ -36,26 +47,37 @@ def _group(path: str, roots: Set[str]) -> str:
     root = path[:end] if end >= 0 else path if path in roots else None
     folder = data_folder(path)
     found = [p for p in (root, folder) if p is not None]
-    return min(found, key=len) if found else path
+    if found:
+        return min(found, key=len)
+    top = path.partition("/")
+    return top[0] if top[1] else TOP_FILES
 
 
 def _breakdown(entries: Sequence[FileEntry], plan: Plan, snapshot: Snapshot) -> str:
-    """ "output_data/ holds 12 GB" or "the experiment data (a/ 1 GB, b/ 2 GB) holds 3 GB"."""
-    roots = {clean_path(d.path) for d in plan.datasets if d.path}
+    """ "output_data/ holds" or "the experiment data (a/ 1 GB, b/ 2 GB, …) holds"."""
+    roots = {clean_path(d.path) for d in plan.datasets if d.path} - {""}
     groups: dict[str, int] = {}
     by_folder: dict[str, str] = {}  # a group that is a folder is the same for all files beside
     for entry in entries:
+        if entry.subdataset:
+            continue  # its data is another repository's: named apart, not a group of 0 B
         folder = entry.path.rpartition("/")[0]
         key = by_folder.get(folder) or _group(entry.path, roots)
         if key != entry.path:
             by_folder[folder] = key
         groups[key] = groups.get(key, 0) + (entry.size or 0)
-    if len(groups) == 1:
+    whole = counts_whole(plan, snapshot)
+    if not groups:  # subdatasets only
+        return f"{WHOLE if whole else 'the experiment data'} holds"
+    if len(groups) == 1 and not (whole and TOP_FILES in groups):
         return f"{shown(next(iter(groups)), snapshot)} holds"
     largest = sorted(groups.items(), key=lambda item: (-item[1], item[0]))
-    parts = [f"{shown(name, snapshot)} {format_size(size)}" for name, size in largest[:EXAMPLES]]
+    parts = [
+        f"{name if name == TOP_FILES else shown(name, snapshot)} {format_size(size)}"
+        for name, size in largest[:EXAMPLES]
+    ]
     more = ", …" if len(largest) > EXAMPLES else ""
-    return f"the experiment data ({', '.join(parts)}{more}) holds"
+    return f"{WHOLE if whole else 'the experiment data'} ({', '.join(parts)}{more}) holds"
 
 
 def _examples(paths: Sequence[str]) -> str:
@@ -63,36 +85,65 @@ def _examples(paths: Sequence[str]) -> str:
     return listed + (f" and {len(paths) - EXAMPLES} more" if len(paths) > EXAMPLES else "")
 
 
-def _unknown_note(count: int) -> str:
-    return f" (not counting {count} file{'s' if count != 1 else ''} of unknown size)" if count else ""
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
+
+
+def _not_counting(unknown: int, subdatasets: int = 0) -> str:
+    parts = [_plural(unknown, "file") + " of unknown size"] if unknown else []
+    parts += [_plural(subdatasets, "subdataset")] if subdatasets else []
+    return f" (not counting {' and '.join(parts)})" if parts else ""
+
+
+def _counted(plan: Plan, snapshot: Snapshot) -> str:
+    """What was counted, said where the plan does not say it (it names no dataset paths)."""
+    reason = counted(plan, snapshot)
+    return f"; {reason}" if reason else ""
 
 
 def _limit(plan: Plan, snapshot: Snapshot, entries: Sequence[FileEntry], total: Sizes) -> Iterator[Finding]:
-    limit = plan.size_limit
-    if limit is None or not entries or total.total < WARNING_RATIO * limit:
+    """The total against the limit: an error over it, a warning near it, else a notice with the figure."""
+    limit, where = plan.size_limit, plan_location(plan, LIMIT_FIELD)
+    counted_here = _counted(plan, snapshot)
+    if not entries:
+        against = (
+            f" to count against the plan's limit of {plan.size_limit_label or format_size(limit)}"
+            if limit
+            else ""
+        )
+        yield Finding(
+            CHECK, "total", Severity.NOTICE, f"there is no experiment data{against}{counted_here}", where
+        )
         return
+    held = f"{_breakdown(entries, plan, snapshot)} "
+    note = _not_counting(len(total.unknown), len(total.subdatasets))
+    if limit is None:
+        message = (
+            f"{held}{format_size(total.total)}{note}; the plan sets no limit (contentSize){counted_here}"
+        )
+        yield Finding(CHECK, "total", Severity.NOTICE, message, where)
+        return
+    size, precise = apart(total.total, limit)
     label = plan.size_limit_label or format_size(limit)
-    unknown = _unknown_note(len(total.unknown))
-    what = f"{_breakdown(entries, plan, snapshot)} {format_size(total.total)}{unknown}"
-    where = plan_location(plan, LIMIT_FIELD)
+    if size != format_size(total.total):  # rounding hid the difference: the limit as precisely
+        label = f"{label} ({precise})"
     if total.total > limit:
         yield Finding(
             CHECK,
             "over-limit",
             Severity.ERROR,
-            f"{what}, more than the plan's limit of {label}",
+            f"{held}{size}{note}, more than the plan's limit of {label}{counted_here}",
             where,
             hint="remove or move data out of the repository, or raise contentSize in the plan",
         )
-    else:
-        share = round(100 * total.total / limit)
-        yield Finding(
-            CHECK,
-            "near-limit",
-            Severity.WARNING,
-            f"{what}, {share}% of the plan's limit of {label}",
-            where,
-        )
+        return
+    rule, severity = (
+        ("near-limit", Severity.WARNING)
+        if total.total >= WARNING_RATIO * limit
+        else ("total", Severity.NOTICE)
+    )
+    message = f"{held}{size}{note}, {share(total.total, limit)} of the plan's limit of {label}{counted_here}"
+    yield Finding(CHECK, rule, severity, message, where)
 
 
 def _unknown(plan: Plan, total: Sizes) -> Iterator[Finding]:
@@ -103,7 +154,7 @@ def _unknown(plan: Plan, total: Sizes) -> Iterator[Finding]:
         CHECK,
         "unknown-size",
         Severity.WARNING,
-        f"{count} file{'s' if count != 1 else ''} of the experiment data {'have' if count != 1 else 'has'} "
+        f"{_plural(count, 'file')} of the experiment data {'have' if count != 1 else 'has'} "
         f"no known size, so the total of {format_size(total.total)} leaves "
         f"{'them' if count != 1 else 'it'} out: {_examples(total.unknown)}",
         Location(path=total.unknown[0]),
@@ -112,19 +163,50 @@ def _unknown(plan: Plan, total: Sizes) -> Iterator[Finding]:
     )
 
 
+def _subdatasets(total: Sizes) -> Iterator[Finding]:
+    paths = total.subdatasets
+    if not paths:
+        return
+    what = (
+        f"{paths[0]} is a subdataset" if len(paths) == 1 else f"{len(paths)} subdatasets ({_examples(paths)})"
+    )
+    yield Finding(
+        CHECK,
+        "subdataset",
+        Severity.NOTICE,
+        f"{what} (a git submodule): {'its' if len(paths) == 1 else 'their'} data "
+        f"{'is' if len(paths) == 1 else 'are'} kept in {'its' if len(paths) == 1 else 'their'} own "
+        "repository, so the total does not count it"
+        + ("" if len(paths) == 1 else "; each is checked in its own repository"),
+        Location(path=paths[0]),
+    )
+
+
 def _datasets(plan: Plan, snapshot: Snapshot) -> Iterator[Finding]:
     for dataset in plan.datasets:
         if dataset.path is None or dataset.planned_size is None:
             continue
-        held = snapshot.totals(dataset_span(snapshot, dataset.path))  # datasets may share files
-        if held.bytes > dataset.planned_size:
+        path = clean_path(dataset.path)
+        held = snapshot.totals(dataset_span(snapshot, path))  # datasets may share files
+        name = f"{dataset_name(dataset)} ({shown(path, snapshot)})"
+        entry = snapshot.find(path) if path else None
+        if entry is not None and entry.subdataset:
+            yield Finding(
+                CHECK,
+                "dataset-is-subdataset",
+                Severity.NOTICE,
+                f"{name} is a subdataset (a git submodule): its size is in its own repository, "
+                f"so dgbot does not compare it with the {format_size(dataset.planned_size)} the plan expects",
+                dataset_location(plan, dataset),
+            )
+        elif held.bytes > dataset.planned_size:
+            size, planned = apart(held.bytes, dataset.planned_size)
             yield Finding(
                 CHECK,
                 "dataset-over-planned",
                 Severity.WARNING,
-                f"{dataset_name(dataset)} ({shown(clean_path(dataset.path), snapshot)}) holds "
-                f"{format_size(held.bytes)}{_unknown_note(held.unknown)}, more than the "
-                f"{format_size(dataset.planned_size)} the plan expects for it",
+                f"{name} holds {size}{_not_counting(held.unknown, held.subdatasets)}, more than the "
+                f"{planned} the plan expects for it",
                 dataset_location(plan, dataset),
                 hint="update the dataset's planned size in the plan, or reduce the data",
             )
@@ -137,8 +219,11 @@ def _datasets(plan: Plan, snapshot: Snapshot) -> Iterator[Finding]:
     f"""The experiment data (files under the plan's dataset paths and in input_data/ and
     output_data/ folders at any depth) must stay within the plan's contentSize (1 GB = 1024
     MB); dgbot warns from {WARNING_RATIO:.0%} of the limit on, and when a dataset outgrows its
-    planned size. Sizes come from git and from git-annex keys, so no content is downloaded;
-    files whose size nobody knows are reported, never counted as 0.""",
+    planned size, and otherwise reports the total and its share of the limit. A plan that
+    names no dataset paths, in a repository without those folders, counts every file.
+    Sizes come from git and from git-annex keys, so no content is downloaded; files whose
+    size nobody knows are reported, never counted as 0; subdatasets (git submodules) are
+    named, their data being another repository's.""",
 )
 def check_volume(plan: Plan, snapshot: Snapshot, settings: Settings) -> Iterator[Finding]:
     """Total experiment data against the limit, and each dataset against its planned size."""
@@ -146,4 +231,5 @@ def check_volume(plan: Plan, snapshot: Snapshot, settings: Settings) -> Iterator
     total = sizes(entries)
     yield from _limit(plan, snapshot, entries, total)
     yield from _unknown(plan, total)
+    yield from _subdatasets(total)
     yield from _datasets(plan, snapshot)

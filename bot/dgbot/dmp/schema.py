@@ -11,23 +11,22 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
-
-from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import ValidationError, best_match
-from jsonschema.protocols import Validator
-from jsonschema.validators import extend, validator_for
-from referencing import Registry, Resource
-from referencing.exceptions import Unresolvable
+from typing import TYPE_CHECKING, Any
 
 from dgbot import spdx
-from dgbot.dmp.messages import describe, explain, unknown_field
+from dgbot.dmp import fast
 from dgbot.dmp.paths import JsonPath
 from dgbot.dmp.source import Document
-from dgbot.dmp.unique import unique_items
 from dgbot.dmp.units import parse_amount, parse_size
 from dgbot.records import Finding, Severity
 from dgbot.resources import list_data, load_schema
+
+# jsonschema is imported where it is used: a valid document never needs it (see dgbot.dmp.fast)
+if TYPE_CHECKING:
+    from jsonschema import FormatChecker
+    from jsonschema.exceptions import ValidationError
+    from jsonschema.protocols import Validator
+    from referencing import Registry
 
 PROFILES = ("basic", "amed", "jst", "meti", "moonshot")
 MADMP_VERSIONS = ("1.2", "1.1", "1.0")  # newest first: the order tried without `$schema`
@@ -51,6 +50,8 @@ class SchemaChoice:
 
 @cache
 def _registry() -> Registry[Any]:
+    from referencing import Registry, Resource
+
     resources = []
     for folder in ("profiles", "madmp"):
         for name in list_data("schemas", folder):
@@ -65,6 +66,8 @@ def _advisory(validator: Any, advice: Any, instance: Any, schema: Any) -> Iterat
 
 def _formats(base: type[Validator]) -> FormatChecker:
     """The draft's formats plus the size grammar of dgbot.dmp.units."""
+    from jsonschema import FormatChecker
+
     checker = FormatChecker(formats=())
     checker.checkers.update(base.FORMAT_CHECKER.checkers)
     checker.checks("size")(lambda value: not isinstance(value, str) or parse_size(value) is not None)
@@ -77,6 +80,11 @@ def _formats(base: type[Validator]) -> FormatChecker:
 @cache
 def validator(name: str) -> Validator:
     """A validator for a shipped schema, with format checking switched on."""
+    from jsonschema import Draft202012Validator
+    from jsonschema.validators import extend, validator_for
+
+    from dgbot.dmp.unique import unique_items
+
     schema = load_schema(name)
     # jsonschema's uniqueItems compares all pairs of a list of mappings: hostile plans make it hang
     base = validator_for(schema, default=Draft202012Validator)
@@ -114,6 +122,8 @@ def checked(document: Document, name: str, check: str = "dmp.schema") -> Checked
     """Every validation error of the document against a schema, located and explained."""
     findings: list[Finding] = []
     wrong: list[JsonPath] = []
+    if fast.accepts(document.data, name):  # advice included: it accepts only what has no notice either
+        return Checked(findings, wrong)
     for error in validator(name).iter_errors(document.data):
         advice = ADVISORY in error.absolute_schema_path
         if error.validator in _EXTRA and isinstance(error.instance, dict):
@@ -131,11 +141,13 @@ def errors(document: Document, name: str, check: str = "dmp.schema") -> list[Fin
 
 
 def is_valid(data: Any, name: str) -> bool:
-    return bool(validator(name).is_valid(data))
+    return fast.accepts(data, name) or bool(validator(name).is_valid(data))
 
 
 def _closest(error: ValidationError) -> ValidationError:
     """The error of the alternative the author most likely meant: one whose shape fits."""
+    from jsonschema.exceptions import best_match
+
     depth = len(error.absolute_path)
     wrong_shape = {
         e.relative_schema_path[0]
@@ -156,6 +168,8 @@ def _property_names(schema: Any, base: str, depth: int = 0) -> list[str]:
     ref = schema.get("$ref")
     if isinstance(ref, str):
         target = ref if not ref.startswith("#") else base + ref
+        from referencing.exceptions import Unresolvable
+
         try:
             resolved = _registry().resolver().lookup(target)
         except Unresolvable:
@@ -171,6 +185,8 @@ def _property_names(schema: Any, base: str, depth: int = 0) -> list[str]:
 
 def _unknown_keys(document: Document, error: ValidationError, check: str) -> list[Finding]:
     """One finding per unknown field, at its key, with the closest allowed field as a suggestion."""
+    from dgbot.dmp.messages import unknown_field
+
     known = _property_names(error.schema, "")
     instance: dict[str, Any] = error.instance  # type: ignore[assignment]  # checked by the caller
     extras = [k for k in _QUOTED.findall(error.message) if k in instance]
@@ -194,6 +210,8 @@ def _license(document: Document, error: ValidationError, check: str) -> Finding 
         or not isinstance(error.instance, str)
     ):
         return None
+    from dgbot.dmp.messages import describe
+
     suggestion = spdx.suggest(error.instance)
     hint = (
         f'did you mean "{suggestion}"?'
@@ -212,6 +230,8 @@ def _finding(document: Document, error: ValidationError, check: str, advice: boo
         forms = {e.relative_schema_path[0] for e in error.context}
         hint = f"closest of the {len(forms)} accepted forms shown"
         error = _closest(error)
+    from dgbot.dmp.messages import explain  # with jsonschema, which explains errors
+
     message, key = explain(error)
     location = document.locate(tuple(error.absolute_path), key)
     if advice:

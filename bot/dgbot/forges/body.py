@@ -6,11 +6,26 @@ from urllib.parse import quote
 
 from dgbot.forges.base import Limits
 
+FULL_REPORT = "\n\nThe full report of this run: <{url}>\n"
+
+
+def _quoted(report_url: str | None) -> str | None:
+    """An http(s) URL with every character that could end an autolink percent-encoded."""
+    if report_url and report_url.startswith(("https://", "http://")):
+        return quote(report_url, safe="/:?#&=%+@!$,;-._~")
+    return None
+
+
+def full_report(report_url: str | None) -> str:
+    """The line put under every body that has a report URL; nothing without one."""
+    url = _quoted(report_url)
+    return FULL_REPORT.format(url=url) if url else ""
+
 
 def pointer(report_url: str | None) -> str:
     """The note put under a body that was cut."""
-    if report_url and report_url.startswith(("https://", "http://")):
-        url = quote(report_url, safe="/:?#&=%+@!$,;-._~")
+    url = _quoted(report_url)
+    if url:
         return f"\n\n**Report cut to fit this forge**: the full report is at <{url}>.\n"
     return "\n\n**Report cut to fit this forge**: the full report is in the verdict JSON of this run.\n"
 

@@ -1,18 +1,19 @@
-"""The verdict as Markdown for issue bodies, merge-request notes and job summaries.
+"""The verdict as Markdown for issue bodies, merge-request notes, job summaries and report.md.
 
-Every piece of text that a researcher could have written (messages quote DMP values,
-paths name their files) goes through `escape_markdown`, so it renders as plain text on
-GitHub, GitLab, Gitea and GIN: no HTML, links, images, tables, mentions or references.
+Forges e-mail these bodies as raw text and people search them, so the Markdown reads well
+unrendered too: failing checks first, each with its findings; checks that passed with
+warnings next; every other check in one folded list. Every piece of text a researcher could
+have written (messages quote DMP values, paths name their files) goes through `mdtext`: values
+in code spans, risky words of prose in code spans of their own, never a character reference.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from urllib.parse import quote
 
 from dgbot.records import CheckResult, Finding, Status, Verdict
-from dgbot.render.escape import visible
+from dgbot.render.mdtext import code_span, escape_markdown
 from dgbot.render.status import describe_counts, plural
 
 FileUrl = Callable[[str, int | None], str]
@@ -20,46 +21,18 @@ ISSUE_BODY_LIMIT = 60_000  # characters; GitHub refuses issue bodies over 65,536
 STEP_SUMMARY_LIMIT = 262_144  # characters; 1 MiB per step summary even at 4 bytes a character
 FIELD_LIMIT = 2_000  # characters of one message or hint before escaping
 
-_ZWSP = "&#8203;"  # invisible; breaks @mentions, #refs and autolinks without changing the text
-_ENTITY = {c: f"&#{ord(c)};" for c in "\\`*_[]|~$#"} | {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
-_TOKEN = re.compile(r"://|(?i:www)\.|(?i:gh)-(?=\d)|[&<>\"\\`*_\[\]|~$#@!%]")
-_REFERENCE = "@#!%~$&"  # GitHub/GitLab references: @user, #1, !1 (MR), %milestone, ~label, $snippet, &epic
-_LEADING = re.compile(r"^(?:[-+](?= |$)|\d{1,9}[.)](?= |$)|=+ *$|-[- ]*$)")  # list, setext, rule
-
 _WORD = {Status.SUCCESS: "Passed", Status.FAILURE: "Failed", Status.ERROR: "Error", Status.SKIPPED: "Skipped"}
+_HEADING = {Status.FAILURE: "Failed", Status.ERROR: "Could not run", Status.SUCCESS: "Passed with warnings"}
 _CHECK_WORD = {
     Status.SUCCESS: "passed",
     Status.FAILURE: "failed",
     Status.ERROR: "could not run",
     Status.SKIPPED: "skipped",
 }
-
-
-def _token(match: re.Match[str]) -> str:
-    text, end = match.group(), match.end()
-    if len(text) > 1:  # ://, www., GH-: split so no autolink or reference forms
-        return text[:-1] + _ZWSP + text[-1] if text != "://" else ":" + _ZWSP + "//"
-    escaped = _ENTITY.get(text, text)
-    follows = match.string[end : end + 1]
-    if text in _REFERENCE and follows and (follows.isalnum() or follows in "_-"):
-        escaped += _ZWSP
-    return escaped
-
-
-def escape_markdown(text: str) -> str:
-    """`text` as one line of inert Markdown, also safe inside HTML such as `<summary>`.
-
-    Controls, line breaks and bidi characters are shown escaped (`\\n`, `\\x1b`, as
-    `visible` shows them), other whitespace collapses to single spaces, Markdown and HTML
-    punctuation become character references
-    (which render as the characters, never as syntax), and an invisible zero-width
-    space follows `@`, `#` and the other reference prefixes and splits `://` and `www.`.
-    """
-    flat = " ".join(visible(text).split())
-    head = ""
-    if _LEADING.match(flat):  # a list marker, setext underline or rule if it began a line
-        head, flat = f"&#{ord(flat[0])};", flat[1:]
-    return head + _TOKEN.sub(_token, flat)
+FIX_ERRORS = "Fix the errors listed below and push again; warnings and notices do not fail the checks."
+NOT_FINISHED = "dgbot could not finish every check, so this verdict is not a pass; see below."
+FOLDED = "{count}: {about}"
+SHORTENED = "**{shown} not shown**: this report was shortened; the verdict JSON lists every finding."
 
 
 def _field(text: str) -> str:
@@ -76,13 +49,12 @@ def _safe_url(url: str) -> str | None:
 
 
 def _where(finding: Finding, file_url: FileUrl | None) -> str:
-    """`path:line:column $.json.path`, the file part a link when `file_url` is given."""
+    """`path:line:column` and the JSON path as code spans; the file part a link when `file_url` is given."""
     loc = finding.location
-    json_path = escape_markdown(loc.json_path) if loc.json_path else ""
+    json_path = code_span(loc.json_path) if loc.json_path else ""
     if loc.path is None:
         return json_path
-    spot = loc.path + "".join(f":{n}" for n in (loc.line, loc.column) if n is not None)
-    label = escape_markdown(spot)
+    label = code_span(loc.path + "".join(f":{n}" for n in (loc.line, loc.column) if n is not None))
     url = _safe_url(file_url(loc.path, loc.line)) if file_url is not None else None
     return " ".join(filter(None, [f"[{label}]({url})" if url else label, json_path]))
 
@@ -100,42 +72,47 @@ def _summary(verdict: Verdict) -> list[str]:
     facts = [f"{plural(len(verdict.checks), 'check')}, {counts}"]
     if plan.get("path"):
         profile = f" ({escape_markdown(str(plan['schema']))})" if plan.get("schema") else ""
-        facts.append(f"plan {escape_markdown(str(plan['path']))}{profile}")
+        facts.append(f"plan {code_span(str(plan['path']))}{profile}")
     if verdict.commit:
-        facts.append(f"commit {escape_markdown(verdict.commit[:7])}")
+        facts.append(f"commit {code_span(verdict.commit[:7])}")
     facts.append(f"dgbot {escape_markdown(verdict.dgbot_version)}")
     lines = [f"### dgbot verdict: {_WORD[verdict.status]}", "", " · ".join(facts)]
     if verdict.status is Status.FAILURE:
-        lines += [
-            "",
-            "Fix the errors listed below and push again; warnings and notices do not fail the checks.",
-        ]
+        lines += ["", FIX_ERRORS]
     elif verdict.status is Status.ERROR:
-        lines += ["", "dgbot could not finish every check, so this verdict is not a pass; see below."]
+        lines += ["", NOT_FINISHED]
     return lines
 
 
-def _table(checks: tuple[CheckResult, ...]) -> list[str]:
-    rows = ["| Status | Check | Errors | Warnings | Notices |", "| --- | --- | ---: | ---: | ---: |"]
-    for check in checks:
-        counts = check.counts()
-        name = f"{escape_markdown(check.title)} ({escape_markdown(check.id)})"
-        numbers = " | ".join(str(counts[key]) for key in ("error", "warning", "notice"))
-        rows.append(f"| {_CHECK_WORD[check.status]} | {name} | {numbers} |")
-    return rows
+def _name(check: CheckResult) -> str:
+    return f"{escape_markdown(check.title)} ({code_span(check.id)})"
 
 
 def _opening(check: CheckResult) -> str:
-    about = describe_counts(check.counts()) or "no findings"
-    head = f"{_CHECK_WORD[check.status]} · {escape_markdown(check.title)} ({escape_markdown(check.id)})"
-    lines = ["<details>", f"<summary>{head} · {about}</summary>", ""]
+    """A shown check's heading, what it verifies, and why it could not run."""
+    about = describe_counts(check.counts())
+    heading = f"#### {_HEADING[check.status]}: {_name(check)}" + (f" · {about}" if about else "")
+    lines = [heading, ""]
     if check.description:
         lines += [_field(check.description), ""]
     if check.crashed is not None:
         lines += [f"dgbot could not run this check: {_field(check.crashed)}", ""]
-    if check.skipped is not None:
-        lines += [f"Skipped: {_field(check.skipped)}", ""]
     return "\n".join(lines) + "\n"
+
+
+def _item(check: CheckResult) -> str:
+    """A folded check on one line: status, name, counts or why it was skipped."""
+    about = describe_counts(check.counts()) or "no findings"
+    if check.skipped is not None:
+        about = _field(check.skipped)
+    return f"- {_CHECK_WORD[check.status]} · {_name(check)} · {about}"
+
+
+def _shown(check: CheckResult) -> bool:
+    """Failing checks and those with warnings are shown open; the rest are folded in one list."""
+    if check.status is Status.SUCCESS:
+        return bool(check.counts()["warning"])
+    return check.status in (Status.FAILURE, Status.ERROR)
 
 
 class _Budget:
@@ -153,31 +130,53 @@ class _Budget:
 
 
 def _details(checks: tuple[CheckResult, ...], budget: _Budget, file_url: FileUrl | None) -> list[str]:
+    order = {Status.FAILURE: 0, Status.ERROR: 0, Status.SUCCESS: 1}
+    shown = sorted((c for c in checks if _shown(c)), key=lambda c: order[c.status])
     blocks = []
-    for check in checks:
+    for check in shown:
         opening = _opening(check)
-        if not budget.take(opening + "\n</details>\n", drop=len(check.findings)):
+        if not budget.take(opening, drop=len(check.findings)):
             continue
         items = [line for f in check.findings if budget.take(line := render_finding(f, file_url))]
-        blocks.append(opening + "".join(f"{item}\n" for item in items) + "\n</details>")
+        blocks.append((opening + "\n".join(items)).rstrip("\n"))
+    folded = [c for c in checks if not _shown(c)]
+    if folded:
+        blocks.append(_folded(folded, budget, file_url))
     return blocks
+
+
+def _folded(checks: list[CheckResult], budget: _Budget, file_url: FileUrl | None) -> str:
+    words = [_CHECK_WORD[s] for s in (Status.SUCCESS, Status.SKIPPED)]
+    about = ", ".join(
+        f"{sum(c.status is status for c in checks)} {word}"
+        for status, word in zip((Status.SUCCESS, Status.SKIPPED), words, strict=True)
+        if any(c.status is status for c in checks)
+    )
+    summary = FOLDED.format(count=plural(len(checks), "check"), about=about)
+    lines = ["<details>", f"<summary>{summary}</summary>", ""]
+    budget.take("\n".join([*lines, "", "</details>"]), drop=0)  # the fold itself always fits: room was kept
+    for check in checks:
+        if not budget.take(item := _item(check), drop=len(check.findings)):
+            continue
+        found = [line for f in check.findings if budget.take(line := render_finding(f, file_url))]
+        lines.append("\n".join([item, *("  " + row.replace("\n", "\n  ") for row in found)]))
+    return "\n".join([*lines, "", "</details>"])
 
 
 def render_markdown(
     verdict: Verdict, *, file_url: FileUrl | None = None, limit: int = ISSUE_BODY_LIMIT
 ) -> str:
-    """The verdict in at most `limit` characters: summary, table of checks, folded details.
+    """The verdict in at most `limit` characters: summary, failing checks first, the rest folded.
 
     `file_url(path, line)` turns a location into a link to the file at the verdict's
     commit; without it locations are shown as `path:line`.
     """
-    head = "\n".join([*_summary(verdict), "", *_table(verdict.checks), ""]) + "\n"
+    head = "\n".join([*_summary(verdict), ""]) + "\n"
     budget = _Budget(limit - len(head) - 200)  # 200: room for the note on what was left out
     blocks = _details(verdict.checks, budget, file_url)
     text = head + "\n\n".join(blocks) + "\n"
     if budget.dropped:
-        shown = plural(budget.dropped, "more finding")
-        text += f"\n**{shown} not shown**: this report was shortened; the verdict JSON lists every finding.\n"
+        text += "\n" + SHORTENED.format(shown=plural(budget.dropped, "more finding")) + "\n"
     return text if len(text) <= limit else _cut(text, limit)
 
 
