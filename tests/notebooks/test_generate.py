@@ -70,7 +70,7 @@ def test_provenance_is_recorded_in_metadata() -> None:
     for generated in generate(plan, Settings()):
         record = read(generated.text).metadata["dgbot"]
         assert record["version"] == __version__
-        assert record["template"] == {"id": generated.template, "version": 2}
+        assert record["template"] == {"id": generated.template, "version": 3}
         assert record["plan"] == {"path": plan.source, "sha256": plan.sha256}
         assert len(record["cells"]) == len(read(generated.text).cells)
 

@@ -203,7 +203,11 @@ def test_record_is_a_datalad_run_record_with_data_annexed_and_the_rest_in_git(fl
     tree = run(flow.ds, "git", "ls-tree", "-r", flow.record_head)
     modes = {line.split("\t")[1]: line.split()[0] for line in tree.splitlines()}
     assert modes["output_data/summary.csv"] == "120000"  # annexed (a locked link)
-    assert modes[f"{REPORT}/provenance.json"] == modes["workflows/analysis.ipynb"] == "100644"  # in git
+    assert modes["workflows/analysis.ipynb"] == modes[".gitignore"] == "100644"  # in git
+    assert not any(path.startswith(".dgbot/") for path in modes)  # the reports stay out of git...
+    assert "/.dgbot/report/\n# <<< dgbot" in (flow.ds / ".gitignore").read_text()  # ...by dgbot's block
+    assert f"{REPORT}/provenance.json" not in record["outputs"] and "output_data/summary.csv" in record["outputs"]
+    assert flow.recorded.out.endswith(f"recorded: {flow.record_head}\n")
     rules = (flow.ds / ".gitattributes").read_text()
     assert rules.rstrip().endswith("output_data/** annex.largefiles=anything\n# <<< dgbot")
 
