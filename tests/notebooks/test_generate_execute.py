@@ -9,6 +9,7 @@ and run once per module, two at a time.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -47,6 +48,7 @@ def _prepare(case: str, root: Path) -> Path:
     if case == "research-repo":
         settings = "notebooks:\n  sibling: gin\nrun:\n  workdir: repository\n"
         repo = research_copy(root / "repo", settings=settings)
+        shutil.rmtree(repo / "output_data")  # a first run: it makes the outputs, so there is a run to record
     elif case == "hostile":
         repo = research_copy(root / "repo")
         (repo / "dmp.json").write_text(json.dumps(hostile_plan(), ensure_ascii=False), encoding="utf-8")

@@ -1,8 +1,7 @@
 """A re-run aside (`dgbot ci`, the reproducibility notebook): what it starts from and what it keeps.
 
-The re-run works in a private copy of the work tree without the outputs the plan says it must
-reproduce, so it has to make them again; what it wrote is kept in `<report>/rerun/` for people to
-compare, and the repository's own files are never rewritten.
+The re-run works in a private copy of the work tree; what it wrote there is kept in
+`<report>/rerun/` for people to compare, and the repository's own files are never rewritten.
 """
 
 from __future__ import annotations
@@ -19,14 +18,10 @@ ASIDE = "rerun"  # under the report folder
 MARKER = ".dgbot-rerun"  # in the folder: dgbot's own, replaced by the next re-run
 
 
-def to_copy(before: Snapshot, report: str, declared: set[str]) -> list[str]:
-    """The files the copy starts with: all but the report folder and the outputs to reproduce."""
+def to_copy(before: Snapshot, report: str) -> list[str]:
+    """The files the copy starts with: the work tree's, the report folder aside."""
     prefix = report.rstrip("/") + "/"
-    return [
-        e.path
-        for e in before.files
-        if not e.path.startswith(prefix) and e.path not in declared and e.mode != 0o160000
-    ]
+    return [e.path for e in before.files if not e.path.startswith(prefix) and e.mode != 0o160000]
 
 
 def keep_aside(within: Path, folder: Path, scratch: Path, changed: Iterable[FileEntry]) -> list[str]:

@@ -105,7 +105,8 @@ def rerun_command(record: Mapping[str, Any]) -> str:
     argv = ["dgbot", "run", "."]
     for name, value in (record.get("parameters") or {}).items():
         argv += ["-p", f"{name}={json.dumps(value, ensure_ascii=False)}"]
-    argv += [entry["notebook"] for entry in record.get("notebooks", ())]
+    # once each: a for_parameters experiment runs once per parameter set from one name
+    argv += dict.fromkeys(entry["notebook"] for entry in record.get("notebooks", ()))
     return shlex.join(argv)
 
 

@@ -87,10 +87,9 @@ def run_notebooks(
 ) -> RunReport:
     """Execute the notebooks and write their executed copies and the provenance record.
 
-    `aside` runs them in a private copy of the work tree (the outputs the plan names left out, so
-    the run must make them again) and keeps what the run wrote in `<report>/rerun/`: the
-    repository's files are never rewritten. A for_parameters plan runs its experiment notebook
-    once per parameter folder.
+    `aside` runs them in a private copy of the work tree and keeps what the run wrote there in
+    `<report>/rerun/`: the repository's files are never rewritten. A for_parameters plan runs its
+    experiment notebook once per parameter folder.
     """
     names, findings = select_notebooks(root, plan, named)
     if not names:
@@ -116,7 +115,8 @@ def run_notebooks(
     if not aside:
         executions, record = run.execute(root, names, before, progress, recorded, (started, ok, state))
     else:  # the record is made while the copy (its outputs) still exists
-        with scratch_copy(root, to_copy(before, report, {e.path for e in declared})) as scratch:
+        inputs = tuple(settings.run.inputs)
+        with scratch_copy(root, to_copy(before, report), inputs) as scratch:
             executions, record = run.execute(scratch, names, before, progress, recorded, (started, ok, state))
     path = root / report / PROVENANCE
     write_file(within, path, json.dumps(record, indent=2, ensure_ascii=False) + "\n")
