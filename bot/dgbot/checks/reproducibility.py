@@ -47,8 +47,8 @@ def _committed(snapshot: Snapshot, settings: Settings) -> Iterator[Finding]:
             "dgbot's checks never "
             "trust what it holds: only a record a run wrote in this work tree counts",
             Location(files[0]),
-            hint="each run writes its reports anew; unless `dgbot record` committed them as a run's "
-            f"record, keep them out of git (`git rm -r --cached {folder}`, and list it in .gitignore)",
+            hint="each run writes its reports anew: keep them out of git (`git rm -r --cached "
+            f"{folder}`; `dgbot generate` and `dgbot record` list the folder in .gitignore)",
         )
 
 
