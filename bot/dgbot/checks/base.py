@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import glob
+import posixpath
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -99,6 +101,15 @@ def visible(snapshot: Snapshot, patterns: tuple[str, ...]) -> Snapshot:
     return replace(snapshot, files=tuple(compress(snapshot.files, shown)))
 
 
+def _own_output(settings: Settings) -> tuple[str, ...]:
+    """A pattern for dgbot's own report folder: its reports and a re-run's outputs kept aside are
+    never the repository's data (`ci` writes them before the checks look at the work tree)."""
+    folder = posixpath.normpath(settings.report_dir.strip("/"))
+    if folder in (".", "") or folder.startswith("../"):
+        return ()
+    return (glob.escape(folder) + "/*",)
+
+
 def run_checks(
     plan: Plan, snapshot: Snapshot, settings: Settings, skip: Mapping[str, str] | None = None
 ) -> tuple[CheckResult, ...]:
@@ -106,7 +117,7 @@ def run_checks(
 
     `skip` maps check ids to the reason they do not run this time (e.g. a stage left out).
     """
-    seen = visible(snapshot, settings.ignore)
+    seen = visible(snapshot, (*settings.ignore, *_own_output(settings)))
     skip = skip or {}
     return tuple(
         CheckResult(item.id, item.title, skipped=skip[item.id], description=item.description)
