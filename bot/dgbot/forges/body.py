@@ -5,14 +5,16 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from dgbot.forges.base import Limits
+from dgbot.words import _
 
 
-def pointer(report_url: str | None) -> str:
-    """The note put under a body that was cut."""
+def pointer(report_url: str | None, *, cut: bool = True) -> str:
+    """The note put under a body that was cut (`cut`), or under a whole one that links its report."""
+    lead = _("Report cut to fit this forge") if cut else _("Full report")
     if report_url and report_url.startswith(("https://", "http://")):
         url = quote(report_url, safe="/:?#&=%+@!$,;-._~")
-        return f"\n\n**Report cut to fit this forge**: the full report is at <{url}>.\n"
-    return "\n\n**Report cut to fit this forge**: the full report is in the verdict JSON of this run.\n"
+        return f"\n\n**{lead}**: " + _("the full report is at <{url}>.").format(url=url) + "\n"
+    return f"\n\n**{lead}**: " + _("the full report is in the verdict JSON of this run.") + "\n"
 
 
 def _size(text: str, limits: Limits) -> bool:

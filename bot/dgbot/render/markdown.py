@@ -11,9 +11,10 @@ import re
 from collections.abc import Callable
 from urllib.parse import quote
 
-from dgbot.records import CheckResult, Finding, Status, Verdict
+from dgbot.records import CheckResult, Finding, Severity, Status, Verdict
 from dgbot.render.escape import visible
-from dgbot.render.status import describe_counts, plural
+from dgbot.render.status import count_checks, describe_counts
+from dgbot.words import N_, _, join, ngettext
 
 FileUrl = Callable[[str, int | None], str]
 ISSUE_BODY_LIMIT = 60_000  # characters; GitHub refuses issue bodies over 65,536 (room for a marker)
@@ -26,13 +27,20 @@ _TOKEN = re.compile(r"://|(?i:www)\.|(?i:gh)-(?=\d)|[&<>\"\\`*_\[\]|~$#@!%]")
 _REFERENCE = "@#!%~$&"  # GitHub/GitLab references: @user, #1, !1 (MR), %milestone, ~label, $snippet, &epic
 _LEADING = re.compile(r"^(?:[-+](?= |$)|\d{1,9}[.)](?= |$)|=+ *$|-[- ]*$)")  # list, setext, rule
 
-_WORD = {Status.SUCCESS: "Passed", Status.FAILURE: "Failed", Status.ERROR: "Error", Status.SKIPPED: "Skipped"}
-_CHECK_WORD = {
-    Status.SUCCESS: "passed",
-    Status.FAILURE: "failed",
-    Status.ERROR: "could not run",
-    Status.SKIPPED: "skipped",
+# English here, translated where shown (`_(...)`).
+_WORD = {
+    Status.SUCCESS: N_("Passed"),
+    Status.FAILURE: N_("Failed"),
+    Status.ERROR: N_("Error"),
+    Status.SKIPPED: N_("Skipped"),
 }
+_CHECK_WORD = {
+    Status.SUCCESS: N_("passed"),
+    Status.FAILURE: N_("failed"),
+    Status.ERROR: N_("could not run"),
+    Status.SKIPPED: N_("skipped"),
+}
+_SEVERITY = {Severity.ERROR: N_("error"), Severity.WARNING: N_("warning"), Severity.NOTICE: N_("notice")}
 
 
 def _token(match: re.Match[str]) -> str:
@@ -89,52 +97,55 @@ def _where(finding: Finding, file_url: FileUrl | None) -> str:
 
 def render_finding(finding: Finding, file_url: FileUrl | None = None) -> str:
     """One finding as a list item: severity, location, message, and the hint under it."""
-    parts = [f"**{finding.severity.value}**", _where(finding, file_url), _field(finding.message)]
+    parts = [f"**{_(_SEVERITY[finding.severity])}**", _where(finding, file_url), _field(finding.message)]
     line = "- " + " · ".join(filter(None, parts))
-    return line + (f"\n  - hint: {_field(finding.hint)}" if finding.hint else "")
+    return line + ("\n  - " + _("hint: {hint}").format(hint=_field(finding.hint)) if finding.hint else "")
 
 
 def _summary(verdict: Verdict) -> list[str]:
-    counts = describe_counts(verdict.counts()) or "no findings"
+    counts = describe_counts(verdict.counts()) or _("no findings")
     plan = verdict.plan or {}
-    facts = [f"{plural(len(verdict.checks), 'check')}, {counts}"]
+    facts = [join([count_checks(len(verdict.checks)), counts])]
     if plan.get("path"):
         profile = f" ({escape_markdown(str(plan['schema']))})" if plan.get("schema") else ""
-        facts.append(f"plan {escape_markdown(str(plan['path']))}{profile}")
+        facts.append(_("plan {path}").format(path=escape_markdown(str(plan["path"]))) + profile)
     if verdict.commit:
-        facts.append(f"commit {escape_markdown(verdict.commit[:7])}")
+        facts.append(_("commit {sha}").format(sha=escape_markdown(verdict.commit[:7])))
     facts.append(f"dgbot {escape_markdown(verdict.dgbot_version)}")
-    lines = [f"### dgbot verdict: {_WORD[verdict.status]}", "", " · ".join(facts)]
+    heading = _("dgbot verdict: {status}").format(status=_(_WORD[verdict.status]))
+    lines = [f"### {heading}", "", " · ".join(facts)]
     if verdict.status is Status.FAILURE:
         lines += [
             "",
-            "Fix the errors listed below and push again; warnings and notices do not fail the checks.",
+            _("Fix the errors listed below and push again; warnings and notices do not fail the checks."),
         ]
     elif verdict.status is Status.ERROR:
-        lines += ["", "dgbot could not finish every check, so this verdict is not a pass; see below."]
+        lines += ["", _("dgbot could not finish every check, so this verdict is not a pass; see below.")]
     return lines
 
 
 def _table(checks: tuple[CheckResult, ...]) -> list[str]:
-    rows = ["| Status | Check | Errors | Warnings | Notices |", "| --- | --- | ---: | ---: | ---: |"]
+    header = [_("Status"), _("Check"), _("Errors"), _("Warnings"), _("Notices")]
+    rows = ["| " + " | ".join(header) + " |", "| --- | --- | ---: | ---: | ---: |"]
     for check in checks:
         counts = check.counts()
-        name = f"{escape_markdown(check.title)} ({escape_markdown(check.id)})"
+        name = f"{escape_markdown(_(check.title))} ({escape_markdown(check.id)})"
         numbers = " | ".join(str(counts[key]) for key in ("error", "warning", "notice"))
-        rows.append(f"| {_CHECK_WORD[check.status]} | {name} | {numbers} |")
+        rows.append(f"| {_(_CHECK_WORD[check.status])} | {name} | {numbers} |")
     return rows
 
 
 def _opening(check: CheckResult) -> str:
-    about = describe_counts(check.counts()) or "no findings"
-    head = f"{_CHECK_WORD[check.status]} · {escape_markdown(check.title)} ({escape_markdown(check.id)})"
+    about = describe_counts(check.counts()) or _("no findings")
+    title = escape_markdown(_(check.title))
+    head = f"{_(_CHECK_WORD[check.status])} · {title} ({escape_markdown(check.id)})"
     lines = ["<details>", f"<summary>{head} · {about}</summary>", ""]
     if check.description:
-        lines += [_field(check.description), ""]
+        lines += [_field(_(check.description)), ""]
     if check.crashed is not None:
-        lines += [f"dgbot could not run this check: {_field(check.crashed)}", ""]
+        lines += [_("dgbot could not run this check: {reason}").format(reason=_field(check.crashed)), ""]
     if check.skipped is not None:
-        lines += [f"Skipped: {_field(check.skipped)}", ""]
+        lines += [_("Skipped: {reason}").format(reason=_field(check.skipped)), ""]
     return "\n".join(lines) + "\n"
 
 
@@ -176,13 +187,17 @@ def render_markdown(
     blocks = _details(verdict.checks, budget, file_url)
     text = head + "\n\n".join(blocks) + "\n"
     if budget.dropped:
-        shown = plural(budget.dropped, "more finding")
-        text += f"\n**{shown} not shown**: this report was shortened; the verdict JSON lists every finding.\n"
+        shown = ngettext(
+            "{count} more finding not shown", "{count} more findings not shown", budget.dropped
+        ).format(count=budget.dropped)
+        text += (
+            f"\n**{shown}**: " + _("this report was shortened; the verdict JSON lists every finding.") + "\n"
+        )
     return text if len(text) <= limit else _cut(text, limit)
 
 
 def _cut(text: str, limit: int) -> str:
     """Last resort for a summary that alone exceeds the limit: whole lines only."""
-    note = "\n\n**Report cut to fit**: the verdict JSON lists every finding.\n"
+    note = "\n\n**" + _("Report cut to fit") + "**: " + _("the verdict JSON lists every finding.") + "\n"
     kept = text[: max(0, limit - len(note))]
     return kept[: kept.rfind("\n") + 1] + note.lstrip("\n")
