@@ -18,7 +18,7 @@ from dgbot import __version__
 from dgbot.choices import REPORTS, STANDARDS
 from dgbot.errors import EXIT_FAILURE, EXIT_INTERNAL, EXIT_OK, DgbotError, PlanError, UsageError
 from dgbot.render.escape import visible, visible_lines
-from dgbot.words import _, ngettext
+from dgbot.words import _
 
 # Each command imports what it needs: `dgbot check` starts git before importing the checks,
 # and `dgbot validate` (a pre-commit hook) never imports them.
@@ -163,13 +163,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
         for state in drift:
             sys.stdout.write(_("drift: {message}").format(message=visible(state.message)) + "\n")
         if not args.quiet:
-            count = len(drift)
-            differences = ngettext(
-                "{count} difference from what the plan generates",
-                "{count} differences from what the plan generates",
-                count,
-            )
-            sys.stdout.write((differences.format(count=count) if drift else _("no drift")) + "\n")
+            differences = _("{count} difference(s) from what the plan generates").format(count=len(drift))
+            sys.stdout.write((differences if drift else _("no drift")) + "\n")
         return EXIT_FAILURE if drift else EXIT_OK
     for action in generate_into(plan, run.settings, root, out):
         if not args.quiet or action.done in ("kept", "written-beside", "skipped"):
