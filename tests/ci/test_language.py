@@ -105,6 +105,18 @@ def test_a_japanese_repository_gets_every_report_in_japanese(tmp_path: Path) -> 
         assert all(phrase in text for phrase in JAPANESE), text[:400]
         assert "以下のエラーを修正して、もう一度プッシュしてください。" in text
         assert not any(phrase in text for phrase in ENGLISH)
+    for text in (report, log):  # the checks' own words: titles, messages, hints
+        assert "ワークフローノートブック" in text and "Workflow notebooks" not in text
+        assert (
+            "計画にはライセンスがありますが、リポジトリにその本文を書いた LICENSE ファイルがありません"
+            in text
+        )
+        assert "リポジトリの最上位にライセンスの全文を LICENSE として追加してください" in text
+        assert "has no LICENSE file" not in text
+    assert (
+        "| 合格 | データ量 (volume) |" in report
+        and "実験データ（計画のデータセットのパスにあるファイル" in report
+    )
     assert title == "dgbot: ブランチ feature/ja のデータガバナンス"
     assert "完全なレポート" not in issue  # no report URL in this job: no pointer to one
     assert re.search(r"^不合格: .+: エラー \d+ 件、警告 1 件$", log, re.MULTILINE)
@@ -155,3 +167,18 @@ def test_dgbot_publish_speaks_as_the_folder_it_runs_in(
     assert served.repo.latest_statuses(served.seed.sha)["dgbot/checks"]["description"] == (
         "エラー 1 件、警告 1 件: volume が不合格"
     )
+
+
+def test_a_plan_is_explained_in_japanese(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The validation messages of a plan speak the language; the values quoted stay as written."""
+    plan = tmp_path / "dmp.yaml"
+    text = (REPO_ROOT / "examples" / "plans" / "jst.yaml").read_text(encoding="utf-8")
+    plan.write_text(text.replace("contentSize: 1TB", "contentSize: 1 TB"), encoding="utf-8")
+    monkeypatch.setenv("DGBOT_LANGUAGE", "ja")
+    assert main(["validate", str(plan)]) == 1
+    out = capsys.readouterr().out
+    assert 'エラー: テキスト "1 TB" はここでは使えません（"1TB" のことですか？）。使えるのは "1GB"' in out
+    assert "is not allowed here" not in out and "did you mean" not in out
+    assert out.splitlines()[-1] == f"不合格: {plan} (jst profile): エラー 1 件"

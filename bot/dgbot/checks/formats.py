@@ -22,6 +22,7 @@ from dgbot.config import Settings
 from dgbot.dmp.plan import Dataset, Plan
 from dgbot.records import Finding, Location, Severity
 from dgbot.snapshot.model import Snapshot
+from dgbot.words import N_, _, join, ngettext
 
 CHECK = "formats"
 
@@ -142,7 +143,8 @@ def _by_suffix(names: Sequence[str], files: Iterable[int]) -> dict[str, list[int
 
 
 @cache
-def _describe(ext: str) -> tuple[str, frozenset[str]]:
+def _known(ext: str) -> tuple[str | None, frozenset[str]]:
+    """The media type of an extension (None: unknown) and every token a plan may call it by."""
     known = RESEARCH_FORMATS.get(ext)
     if known is not None:
         return known.media_type, frozenset({known.media_type, *known.names, *known.also, ext, ext[1:]})
@@ -152,8 +154,18 @@ def _describe(ext: str) -> tuple[str, frozenset[str]]:
         tokens.add(_ENCODINGS[encoding])
         media_type = media_type or _ENCODINGS[encoding]
     if media_type is None:
-        return (f'"{ext}" (unknown to dgbot)' if ext else "unknown (no extension)"), frozenset(tokens)
+        return None, frozenset(tokens)
     return media_type, frozenset({media_type, *tokens})
+
+
+def _describe(ext: str) -> tuple[str, frozenset[str]]:
+    media_type, tokens = _known(ext)
+    if media_type is not None:
+        return media_type, tokens
+    label = (
+        _('"{extension}" (unknown to dgbot)').format(extension=ext) if ext else _("unknown (no extension)")
+    )
+    return label, tokens
 
 
 def describe(name: str) -> tuple[str, frozenset[str]]:
@@ -203,15 +215,28 @@ def _compare(plan: Plan, snapshot: Snapshot, dataset: Dataset, files: Sequence[i
         if not matches(tokens, declared):
             undeclared.setdefault(label, []).extend(entries[index].path for index in indices)
     for label, paths in sorted(undeclared.items()):
-        count, first = f"{len(paths)} file{'s' if len(paths) != 1 else ''}", min(paths)
+        first = min(paths)
+        said = ngettext(
+            "{path} holds {count} file of type {format} (e.g. {first}), which {dataset} "
+            "does not declare (it declares {declared})",
+            "{path} holds {count} files of type {format} (e.g. {first}), which {dataset} "
+            "does not declare (it declares {declared})",
+            len(paths),
+        )
         yield Finding(
             CHECK,
             "undeclared-format",
             Severity.WARNING,
-            f"{where} holds {count} of type {label} (e.g. {first}), which {dataset_name(dataset)} "
-            f"does not declare (it declares {', '.join(dataset.formats)})",
+            said.format(
+                path=where,
+                count=len(paths),
+                format=label,
+                first=first,
+                dataset=dataset_name(dataset),
+                declared=join(dataset.formats),
+            ),
             Location(path=first),
-            hint="add the format to the dataset's formats in the plan, or move the files",
+            hint=_("add the format to the dataset's formats in the plan, or move the files"),
         )
     for name in dataset.formats:
         if not matches(frozenset(seen), frozenset({_normal(name)})):
@@ -219,20 +244,24 @@ def _compare(plan: Plan, snapshot: Snapshot, dataset: Dataset, files: Sequence[i
                 CHECK,
                 "missing-format",
                 Severity.NOTICE,
-                f'{dataset_name(dataset)} declares the format "{name}", but no file in {where} has it',
+                _('{dataset} declares the format "{format}", but no file in {path} has it').format(
+                    dataset=dataset_name(dataset), format=name, path=where
+                ),
                 dataset_location(plan, dataset),
             )
 
 
 @check(
     CHECK,
-    "File formats",
+    N_("File formats"),
     Severity.WARNING,
-    """The formats a dataset declares (media types such as text/csv, or names such as NIfTI
-    or HDF5) against the files under its path, recognised by extension: files of a format
-    the dataset does not declare are reported, and so are declared formats no file has.
-    Each file belongs to the most specific dataset holding it; README, LICENSE and hidden
-    files are not data.""",
+    N_(
+        "The formats a dataset declares (media types such as text/csv, or names such as NIfTI "
+        "or HDF5) against the files under its path, recognised by extension: files of a format "
+        "the dataset does not declare are reported, and so are declared formats no file has. "
+        "Each file belongs to the most specific dataset holding it; README, LICENSE and hidden "
+        "files are not data."
+    ),
 )
 def check_formats(plan: Plan, snapshot: Snapshot, settings: Settings) -> Iterator[Finding]:
     """Declared formats against the files present, per dataset."""

@@ -20,6 +20,7 @@ from dgbot.dmp.plan import Plan
 from dgbot.dmp.units import format_size
 from dgbot.records import Finding, Location, Severity
 from dgbot.snapshot.model import FileEntry, Sizes, Snapshot, sizes
+from dgbot.words import N_, _, join, ngettext
 
 CHECK = "volume"
 WARNING_RATIO = 0.9  # from this share of the limit on, warn before the limit is reached
@@ -40,7 +41,7 @@ def _group(path: str, roots: Set[str]) -> str:
 
 
 def _breakdown(entries: Sequence[FileEntry], plan: Plan, snapshot: Snapshot) -> str:
-    """ "output_data/ holds 12 GB" or "the experiment data (a/ 1 GB, b/ 2 GB) holds 3 GB"."""
+    """What holds the data: "output_data/" or "the experiment data (a/ 1 GB, b/ 2 GB)"."""
     roots = {clean_path(d.path) for d in plan.datasets if d.path}
     groups: dict[str, int] = {}
     by_folder: dict[str, str] = {}  # a group that is a folder is the same for all files beside
@@ -51,20 +52,27 @@ def _breakdown(entries: Sequence[FileEntry], plan: Plan, snapshot: Snapshot) -> 
             by_folder[folder] = key
         groups[key] = groups.get(key, 0) + (entry.size or 0)
     if len(groups) == 1:
-        return f"{shown(next(iter(groups)), snapshot)} holds"
+        return shown(next(iter(groups)), snapshot)
     largest = sorted(groups.items(), key=lambda item: (-item[1], item[0]))
     parts = [f"{shown(name, snapshot)} {format_size(size)}" for name, size in largest[:EXAMPLES]]
-    more = ", …" if len(largest) > EXAMPLES else ""
-    return f"the experiment data ({', '.join(parts)}{more}) holds"
+    more = ["…"] if len(largest) > EXAMPLES else []
+    return _("the experiment data ({parts})").format(parts=join([*parts, *more]))
 
 
 def _examples(paths: Sequence[str]) -> str:
-    listed = ", ".join(paths[:EXAMPLES])
-    return listed + (f" and {len(paths) - EXAMPLES} more" if len(paths) > EXAMPLES else "")
+    listed = join(paths[:EXAMPLES])
+    if len(paths) <= EXAMPLES:
+        return listed
+    return _("{paths} and {count} more").format(paths=listed, count=len(paths) - EXAMPLES)
 
 
 def _unknown_note(count: int) -> str:
-    return f" (not counting {count} file{'s' if count != 1 else ''} of unknown size)" if count else ""
+    if not count:
+        return ""
+    note = ngettext(
+        " (not counting {count} file of unknown size)", " (not counting {count} files of unknown size)", count
+    )
+    return note.format(count=count)
 
 
 def _limit(plan: Plan, snapshot: Snapshot, entries: Sequence[FileEntry], total: Sizes) -> Iterator[Finding]:
@@ -72,17 +80,21 @@ def _limit(plan: Plan, snapshot: Snapshot, entries: Sequence[FileEntry], total: 
     if limit is None or not entries or total.total < WARNING_RATIO * limit:
         return
     label = plan.size_limit_label or format_size(limit)
-    unknown = _unknown_note(len(total.unknown))
-    what = f"{_breakdown(entries, plan, snapshot)} {format_size(total.total)}{unknown}"
+    held = {
+        "data": _breakdown(entries, plan, snapshot),
+        "size": format_size(total.total),
+        "unknown": _unknown_note(len(total.unknown)),
+        "limit": label,
+    }
     where = plan_location(plan, LIMIT_FIELD)
     if total.total > limit:
         yield Finding(
             CHECK,
             "over-limit",
             Severity.ERROR,
-            f"{what}, more than the plan's limit of {label}",
+            _("{data} holds {size}{unknown}, more than the plan's limit of {limit}").format(**held),
             where,
-            hint="remove or move data out of the repository, or raise contentSize in the plan",
+            hint=_("remove or move data out of the repository, or raise contentSize in the plan"),
         )
     else:
         share = round(100 * total.total / limit)
@@ -90,7 +102,9 @@ def _limit(plan: Plan, snapshot: Snapshot, entries: Sequence[FileEntry], total: 
             CHECK,
             "near-limit",
             Severity.WARNING,
-            f"{what}, {share}% of the plan's limit of {label}",
+            _("{data} holds {size}{unknown}, {share}% of the plan's limit of {limit}").format(
+                **held, share=share
+            ),
             where,
         )
 
@@ -103,12 +117,18 @@ def _unknown(plan: Plan, total: Sizes) -> Iterator[Finding]:
         CHECK,
         "unknown-size",
         Severity.WARNING,
-        f"{count} file{'s' if count != 1 else ''} of the experiment data {'have' if count != 1 else 'has'} "
-        f"no known size, so the total of {format_size(total.total)} leaves "
-        f"{'them' if count != 1 else 'it'} out: {_examples(total.unknown)}",
+        ngettext(
+            "{count} file of the experiment data has no known size, so the total of {total} leaves it out: "
+            "{files}",
+            "{count} files of the experiment data have no known size, so the total of {total} leaves them "
+            "out: {files}",
+            count,
+        ).format(count=count, total=format_size(total.total), files=_examples(total.unknown)),
         Location(path=total.unknown[0]),
-        hint="git-annex keys without a size (e.g. URL keys from addurl --relaxed) hide it; "
-        "`git annex migrate --backend SHA256E` records it",
+        hint=_(
+            "git-annex keys without a size (e.g. URL keys from addurl --relaxed) hide it; "
+            "`git annex migrate --backend SHA256E` records it"
+        ),
     )
 
 
@@ -122,23 +142,32 @@ def _datasets(plan: Plan, snapshot: Snapshot) -> Iterator[Finding]:
                 CHECK,
                 "dataset-over-planned",
                 Severity.WARNING,
-                f"{dataset_name(dataset)} ({shown(clean_path(dataset.path), snapshot)}) holds "
-                f"{format_size(held.bytes)}{_unknown_note(held.unknown)}, more than the "
-                f"{format_size(dataset.planned_size)} the plan expects for it",
+                _(
+                    "{dataset} ({path}) holds {size}{unknown}, "
+                    "more than the {planned} the plan expects for it"
+                ).format(
+                    dataset=dataset_name(dataset),
+                    path=shown(clean_path(dataset.path), snapshot),
+                    size=format_size(held.bytes),
+                    unknown=_unknown_note(held.unknown),
+                    planned=format_size(dataset.planned_size),
+                ),
                 dataset_location(plan, dataset),
-                hint="update the dataset's planned size in the plan, or reduce the data",
+                hint=_("update the dataset's planned size in the plan, or reduce the data"),
             )
 
 
 @check(
     CHECK,
-    "Data volume",
+    N_("Data volume"),
     Severity.ERROR,
-    f"""The experiment data (files under the plan's dataset paths and in input_data/ and
-    output_data/ folders at any depth) must stay within the plan's contentSize (1 GB = 1024
-    MB); dgbot warns from {WARNING_RATIO:.0%} of the limit on, and when a dataset outgrows its
-    planned size. Sizes come from git and from git-annex keys, so no content is downloaded;
-    files whose size nobody knows are reported, never counted as 0.""",
+    N_(  # 90%: WARNING_RATIO
+        "The experiment data (files under the plan's dataset paths and in input_data/ and "
+        "output_data/ folders at any depth) must stay within the plan's contentSize (1 GB = 1024 "
+        "MB); dgbot warns from 90% of the limit on, and when a dataset outgrows its "
+        "planned size. Sizes come from git and from git-annex keys, so no content is downloaded; "
+        "files whose size nobody knows are reported, never counted as 0."
+    ),
 )
 def check_volume(plan: Plan, snapshot: Snapshot, settings: Settings) -> Iterator[Finding]:
     """Total experiment data against the limit, and each dataset against its planned size."""
