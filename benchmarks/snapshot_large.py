@@ -7,14 +7,19 @@ the same run, interleaved (medians):
 
   dgbot   a new Python process: import dgbot, `snapshot_commit` + `sizes` over all files
   check   a new Python process running `dgbot check --commit HEAD` (snapshot + every check)
+  tree    a new Python process running `dgbot check` on the work tree (what `dgbot ci` runs)
   floor   `git ls-tree -r -l HEAD`, then one `git cat-file --batch` over the link targets
-          (also shown with `--buffer`, as dgbot runs it: a tighter floor)
+          (also shown with `--buffer`, as dgbot runs it: the tighter floor the ratios use)
   annex   `git annex info --bytes .`
 
-and prints dgbot/floor (target <= 1.5), annex/dgbot (target >= 10) and the peak memory of
-the dgbot process (target < 300 MB). The check/floor ratio is shown twice: of the medians,
-and as the median of each run's own ratio (the check and the floor timed one after the
-other), which a machine whose speed drifts during the benchmark disturbs less. Peak memory
+With --bundle a real dataset is measured instead (a git bundle, e.g. one of the corpus's
+datasets/: cloned and checked out once into --workdir; no annexed content, no annex runs).
+Prints dgbot/floor (target <= 1.5), check/floor and tree/floor (target <= 1.5),
+annex/dgbot (target >= 10) and the peak memory of the dgbot process (target < 300 MB).
+The check and tree ratios are shown twice: of the medians, and as the median of each
+run's own ratio (each timed right after its floor), which a machine whose speed drifts
+during the benchmark disturbs less. Child processes keep their bytecode (in --workdir), as
+an installed dgbot does, even where PYTHONDONTWRITEBYTECODE is set. Peak memory
 is the ru_maxrss that os.wait4 reports for the dgbot process, spawned by a small launcher
 process: Linux carries a process's high-water RSS across fork and exec, so the (larger)
 benchmark process must not be its parent.
@@ -56,7 +61,7 @@ CHECK = """
 import json, sys, tempfile
 from dgbot.cli import main
 with tempfile.NamedTemporaryFile(suffix=".json") as out:
-    code = main(["check", sys.argv[1], "--commit", "HEAD", "--format", "json", "--output", out.name])
+    code = main(["check", sys.argv[1], *sys.argv[2:], "--format", "json", "--output", out.name])
     verdict = json.load(open(out.name))
 print(json.dumps([code, verdict["status"], sum(len(c["findings"]) for c in verdict["checks"])]))
 """
@@ -162,9 +167,17 @@ def build(repo: Path, args: argparse.Namespace) -> dict[str, int]:
     return {**wanted, "bytes": totals["bytes"]}
 
 
-def time_dgbot(repo: Path, script: str = DGBOT) -> tuple[float, int, list[Any]]:
+def clone(bundle: Path, workdir: Path) -> Path:
+    """A checked-out clone of a dataset's bundle, made once and then reused."""
+    repo = workdir / bundle.name.removesuffix(".bundle")
+    if not (repo / ".git").is_dir():
+        subprocess.run(["git", "clone", "-q", str(bundle), str(repo)], check=True)
+    return repo
+
+
+def time_dgbot(repo: Path, script: str = DGBOT, *args: str) -> tuple[float, int, list[Any]]:
     """Wall time, peak RSS (KiB) and the process's own report, from a launcher that wait4s it."""
-    launcher = [sys.executable, "-c", LAUNCHER, sys.executable, "-c", script, str(repo)]
+    launcher = [sys.executable, "-c", LAUNCHER, sys.executable, "-c", script, str(repo), *args]
     done = subprocess.run(launcher, capture_output=True, text=True, check=True)
     report, usage = (json.loads(line) for line in done.stdout.splitlines()[-2:])
     if usage["status"] != 0:
@@ -196,43 +209,63 @@ def main() -> None:
     parser.add_argument("--annex-runs", type=int, default=3, help="timed runs of git annex info")
     parser.add_argument("--files", type=int, default=100_000, help="annexed files")
     parser.add_argument("--git-files", type=int, default=5_000, help="files in git")
+    parser.add_argument("--bundle", type=Path, help="measure this dataset's git bundle instead")
     args = parser.parse_args()
     # git-annex comes with the environment (pip `git-annex`), beside this interpreter
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="dgbot-bench-"))
-    repo = workdir / "dataset"
-    expected = build(repo, args)
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ["PYTHONPYCACHEPREFIX"] = str(workdir / "pycache")
+    if args.bundle:
+        repo, args.annex_runs = clone(args.bundle, workdir), 0
+        described = f"{args.bundle.name}, checked out"
+    else:
+        repo = workdir / "dataset"
+        expected = build(repo, args)
+        described = f"{args.files} annexed + {args.git_files} in git, {expected['bytes']} bytes"
     _, _, report = time_dgbot(repo)  # warm the page cache and bytecode
-    if report[:3] != [expected["bytes"], args.files + args.git_files + 1, 0]:
+    if not args.bundle and report[:3] != [expected["bytes"], args.files + args.git_files + 1, 0]:
         raise SystemExit(f"dgbot counted {report[:3]}, expected {expected}")
-    _, _, checked = time_dgbot(repo, CHECK)
-    if checked[1] not in ("success", "failure"):
-        raise SystemExit(f"dgbot check gave {checked}")
+    _, _, checked = time_dgbot(repo, CHECK, "--commit", "HEAD")
+    _, _, in_tree = time_dgbot(repo, CHECK)
+    if checked[1] not in ("success", "failure") or in_tree[:2] != checked[:2]:
+        raise SystemExit(f"dgbot check gave {checked} at HEAD, {in_tree} in the work tree")
     time_floor(repo)
-    dgbot, floor, buffered, peaks, inner, check = [], [], [], [], [], []
+    dgbot, floor, buffered, peaks, inner, check, tree = [], [], [], [], [], [], []
+    pairs: dict[str, list[float]] = {"check": [], "tree": []}
     for _ in range(args.runs):
         seconds, peak, report = time_dgbot(repo)
         dgbot.append(seconds), peaks.append(peak), inner.append(report[4])
-        seconds, peak, _ = time_dgbot(repo, CHECK)
-        check.append(seconds), peaks.append(peak)
         floor.append(time_floor(repo))
         buffered.append(time_floor(repo, "--buffer"))  # as dgbot asks: one output flush, not one per blob
+        seconds, peak, _ = time_dgbot(repo, CHECK, "--commit", "HEAD")
+        check.append(seconds), peaks.append(peak), pairs["check"].append(seconds / buffered[-1])
+        buffered.append(time_floor(repo, "--buffer"))
+        seconds, peak, _ = time_dgbot(repo, CHECK)
+        tree.append(seconds), peaks.append(peak), pairs["tree"].append(seconds / buffered[-1])
     annex = [time_annex_info(repo) for _ in range(args.annex_runs)]
-    a, b, c = statistics.median(dgbot), statistics.median(floor), statistics.median(annex)
-    full = statistics.median(check)
+    a, b = statistics.median(dgbot), statistics.median(floor)
+    c = statistics.median(annex) if annex else float("nan")
     tight = statistics.median(buffered)
-    print(f"repository: {repo}  ({args.files} annexed + {args.git_files} in git, {expected['bytes']} bytes)")
+    print(f"repository: {repo}  ({described})")
     print(f"dgbot snapshot+sizes  median {a:6.3f} s  (process; in-process {statistics.median(inner):.3f} s)")
     print(f"floor ls-tree+cat-file median {b:6.3f} s  (with cat-file --buffer {tight:.3f} s)")
-    print(f"dgbot check (all checks) median {full:6.3f} s  (verdict {checked[1]}, {checked[2]} findings)")
-    print(f"git annex info --bytes median {c:6.3f} s  ({args.annex_runs} runs)")
-    print(f"ratio dgbot/floor: {a / b:.2f}  (target <= 1.50; {a / tight:.2f} vs --buffer)")
-    paired = statistics.median(c / f for c, f in zip(check, floor, strict=True))
-    print(
-        f"ratio dgbot check/floor: {full / b:.2f}  (target <= 1.50; median of each run's own: {paired:.2f})"
-    )
-    print(f"ratio annex-info/dgbot: {c / a:.1f}, annex-info/dgbot check: {c / full:.1f}  (target >= 10)")
-    print(f"peak memory of dgbot (either run): {max(peaks) / 1024:.0f} MB  (target < 300 MB)")
+    for label, times in (("check --commit HEAD", check), ("check (work tree)", tree)):
+        print(f"dgbot {label:19s} median {statistics.median(times):6.3f} s  (verdict {checked[1]})")
+    if annex:
+        print(f"git annex info --bytes median {c:6.3f} s  ({args.annex_runs} runs)")
+    print(f"ratio dgbot/floor: {a / tight:.2f}  (target <= 1.50; {a / b:.2f} vs cat-file without --buffer)")
+    for label, times in (("check --commit HEAD", check), ("check (work tree)", tree)):
+        own = statistics.median(pairs["check" if times is check else "tree"])
+        print(
+            f"ratio dgbot {label}/floor: {statistics.median(times) / tight:.2f}"
+            f"  (target <= 1.50; median of each run's own: {own:.2f})"
+        )
+    if annex:
+        print(
+            f"ratio annex-info/dgbot: {c / a:.1f}, annex-info/dgbot check: {c / statistics.median(check):.1f}"
+        )
+    print(f"peak memory of dgbot (any run): {max(peaks) / 1024:.0f} MB  (target < 300 MB)")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,20 @@ from dgbot.words import ENGLISH, speaking
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CORPUS = Path(os.environ.get("DGBOT_CORPUS", REPO_ROOT.parent / "shared" / "corpus"))
+CORPUS_MISSING = (
+    "third-party corpus not found at {where}: these tests read real third-party files from "
+    "../shared/corpus, the folder beside this clone that ships with the project (SOURCES.md there "
+    "names each file's origin); put it there, or set DGBOT_CORPUS to its path"
+)
+# What running the bundled examples leaves in them (README's main command writes .dgbot/report/):
+# never part of a test's copy of an example.
+RUN_PRODUCTS = (".dgbot", "__pycache__", ".ipynb_checkpoints", "*.new.ipynb", "ro-crate-metadata.json")
+
+
+def copy_example(source: Path, target: Path, *ignore: str) -> Path:
+    """A copy of a bundled example as committed: without run products (and the `ignore` patterns)."""
+    shutil.copytree(source, target, symlinks=True, ignore=shutil.ignore_patterns(*RUN_PRODUCTS, *ignore))
+    return target
 
 
 def corpus_path(*parts: str) -> Path:
@@ -38,7 +53,7 @@ def _require_corpus(request: pytest.FixtureRequest) -> None:
         return
     if os.environ.get("DGBOT_REQUIRE_CORPUS") == "1":
         pytest.fail(f"the corpus is required here but {CORPUS} does not exist")
-    pytest.skip(f"third-party corpus not found at {CORPUS} (it ships beside the repository)")
+    pytest.skip(CORPUS_MISSING.format(where=CORPUS))
 
 
 @pytest.fixture(autouse=True)

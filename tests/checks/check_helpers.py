@@ -31,7 +31,14 @@ class Submodule:
     """A git submodule (a DataLad subdataset)."""
 
 
-Spec = bytes | str | Annexed | Submodule
+@dataclass(frozen=True)
+class Link:
+    """A symlink kept in git that is no annexed file (e.g. to a folder of the repository)."""
+
+    target: str
+
+
+Spec = bytes | str | Annexed | Submodule | Link
 
 
 def _entry(path: str, spec: Spec) -> FileEntry:
@@ -43,6 +50,8 @@ def _entry(path: str, spec: Spec) -> FileEntry:
         return FileEntry(path, MODE_SYMLINK if spec.locked else MODE_FILE, spec.size, key)
     if isinstance(spec, Submodule):
         return FileEntry(path, MODE_SUBMODULE, None)
+    if isinstance(spec, Link):
+        return FileEntry(path, MODE_SYMLINK, len(spec.target.encode()))
     data = spec.encode() if isinstance(spec, str) else spec
     return FileEntry(path, MODE_FILE, len(data))
 
@@ -52,7 +61,7 @@ def make_snapshot(files: Mapping[str, Spec]) -> Snapshot:
     entries = tuple(sorted((_entry(p, s) for p, s in files.items()), key=lambda e: e.path))
     contents = {
         p: (s.encode() if isinstance(s, str) else s) for p, s in files.items() if isinstance(s, str | bytes)
-    }
+    } | {p: s.target.encode() for p, s in files.items() if isinstance(s, Link)}
     return Snapshot(Path("/repo"), None, entries, contents.get)
 
 

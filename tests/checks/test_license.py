@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from check_helpers import Annexed, dataset, make_plan, make_snapshot, run, summary
 
 from dgbot.checks.license import check_license
 from dgbot.records import Severity
+from dgbot.snapshot import snapshot_worktree
 
 CC_BY = "Creative Commons Attribution 4.0 International Public License\n\nShare and adapt with credit.\n"
 MIT = "MIT License\n\nCopyright (c) 2026 Example\n\nPermission is hereby granted, free of charge, ...\n"
@@ -114,3 +116,72 @@ def test_without_a_plan_licence_the_license_file_is_the_reference() -> None:
 
 def test_broken_datacite_is_left_to_the_datacite_check() -> None:
     assert run(check_license, PLAN, make_snapshot({"LICENSE": CC_BY, "datacite.yml": "a: [\n"})) == []
+
+
+def _description(license_value: object) -> str:
+    return json.dumps({"Name": "A BIDS dataset", "BIDSVersion": "1.6.0", "License": license_value}, indent=4)
+
+
+def test_a_bids_licence_in_its_short_form_agrees_with_the_plan() -> None:
+    plan = make_plan([dataset(0, "BIDS", ".", license="CC0-1.0")])
+    files = {
+        "LICENSE": "Creative Commons Legal Code\n\nCC0 1.0 Universal\n",
+        "dataset_description.json": _description("CC0"),  # as OpenNeuro's ds005551 writes it
+    }
+    assert run(check_license, plan, make_snapshot(files)) == []
+
+
+def test_a_bids_licence_that_differs_is_located_in_dataset_description() -> None:
+    files = {"LICENSE": CC_BY, "dataset_description.json": _description("PDDL")}
+    (finding,) = run(check_license, PLAN, make_snapshot(files))
+    assert summary([finding]) == [("bids-differs", Severity.ERROR, "dataset_description.json", "$.License")]
+    assert finding.location.line == 4
+    assert finding.message == (
+        "dataset_description.json names PDDL-1.0, but the plan licenses its datasets under CC-BY-4.0"
+    )
+
+
+def test_without_a_plan_licence_bids_is_compared_with_license() -> None:
+    plan = make_plan([dataset(0, "BIDS", ".")])
+    files = {"LICENSE": CC_BY, "dataset_description.json": _description("CC-BY-4.0")}
+    assert [f.rule for f in run(check_license, plan, make_snapshot(files))] == ["no-plan-license"]
+
+
+def test_an_unknown_bids_licence_is_a_notice() -> None:
+    files = {"LICENSE": CC_BY, "dataset_description.json": _description("see the website")}
+    (finding,) = run(check_license, PLAN, make_snapshot(files))
+    assert summary([finding]) == [
+        ("unknown-bids-license", Severity.NOTICE, "dataset_description.json", "$.License")
+    ]
+    assert (
+        finding.message
+        == 'dgbot does not recognise the licence "see the website" in dataset_description.json'
+    )
+
+
+def test_a_broken_dataset_description_is_a_located_warning() -> None:
+    cases = {
+        '{\n  "Name": "x",\n  "License": CC0\n}': ("is not valid JSON: Expecting value", 3),
+        '["CC0"]': ("is not a JSON object", 1),
+        '{"License": ["CC0"]}': ("License is list, not text", 1),
+        "\xff": ("is not valid UTF-8", None),
+    }
+    for text, (says, line) in cases.items():
+        raw = text.encode("latin-1") if text == "\xff" else text.encode()
+        (finding,) = run(
+            check_license, PLAN, make_snapshot({"LICENSE": CC_BY, "dataset_description.json": raw})
+        )
+        assert summary([finding]) == [("bids-unreadable", Severity.WARNING, "dataset_description.json", None)]
+        assert says in finding.message and finding.location.line == line, text
+
+
+def test_a_dataset_description_that_is_a_link_is_not_followed(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.json"
+    secret.write_text(_description("MIT"))
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "LICENSE").write_text(CC_BY)
+    (repo / "dataset_description.json").symlink_to(secret)  # repository content is hostile
+    (finding,) = run(check_license, PLAN, snapshot_worktree(repo))
+    assert finding.rule == "bids-unreadable"  # the link's target path is no JSON, and never read
+    assert "MIT" not in finding.message

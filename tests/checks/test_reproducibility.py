@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO_ROOT
+from conftest import REPO_ROOT, copy_example
 from dgbot.ci.execute import execute_stage
 from dgbot.ci.run import CiRequest, run_ci
 from dgbot.record.reproduce import notebook_digest
 
 
 def _repository(target: Path) -> Path:
-    shutil.copytree(REPO_ROOT / "examples" / "repo", target)
+    copy_example(REPO_ROOT / "examples" / "repo", target)
     git = ["git", "-c", "user.name=T", "-c", "user.email=t@example.org"]
     subprocess.run([*git, "init", "-q"], cwd=target, check=True)
     subprocess.run([*git, "add", "-A"], cwd=target, check=True)

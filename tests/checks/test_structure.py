@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from check_helpers import dataset, make_plan, make_snapshot, run, summary
+from check_helpers import Submodule, dataset, make_plan, make_snapshot, run, summary
 
 from dgbot.checks.structure import check_structure, experiments
 from dgbot.records import Severity
@@ -31,6 +31,19 @@ def test_a_file_where_a_folder_belongs() -> None:
     del files["source/main.py"]
     (finding,) = run(check_structure, make_plan(), make_snapshot(files))
     assert finding.message.endswith("needs the folder source/, which is a file")
+
+
+def test_a_subdataset_is_a_folder_that_is_there() -> None:
+    """DataLad's YODA layout keeps inputs as subdatasets: a submodule, not an empty folder."""
+    files = {"source/main.py": "x", "input_data": Submodule(), "output_data/b.csv": "x"}
+    assert run(check_structure, make_plan(), make_snapshot(files)) == []
+    params = {
+        "source/a.py": "x",
+        "input_data/a.csv": "x",
+        "param_1/params/p.json": "x",
+        "param_1/output_data": Submodule(),
+    }
+    assert run(check_structure, make_plan(dataset_structure="for_parameters"), make_snapshot(params)) == []
 
 
 def test_for_parameters_complete() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import sysconfig
@@ -13,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import REPO_ROOT
+from conftest import REPO_ROOT, copy_example
 
 EXAMPLE_REPO = REPO_ROOT / "examples" / "repo"
 SHA = "0123456789abcdef0123456789abcdef01234567"
@@ -75,7 +74,7 @@ def runner_env(python_bin: Path, home: Path, **variables: str) -> dict[str, str]
 
 def make_repository(target: Path, broken: bool = False) -> Path:
     """A git repository holding the bundled example; `broken` breaks its plan's contentSize."""
-    shutil.copytree(EXAMPLE_REPO, target)
+    copy_example(EXAMPLE_REPO, target)
     if broken:
         plan = target / "dmp.json"
         plan.write_text(plan.read_text().replace('"contentSize": "1GB"', '"contentSize": "1 GB"'))

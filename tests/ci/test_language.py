@@ -86,13 +86,13 @@ def _ci(tmp_path: Path, language: str) -> tuple[str, str, str, dict[str, str], s
 
 JAPANESE = (
     "### dgbot の判定: 不合格",
-    "| 状態 | 検査 | エラー | 警告 | お知らせ |",
+    "#### 不合格: ワークフローノートブック (`drift`)",
     "データマネジメント計画",
     "**警告**",
 )
 ENGLISH = (
     "dgbot verdict",
-    "| Status | Check |",
+    "#### Failed: Workflow notebooks",
     "Data Management Plan",
     "Fix the errors listed below",
     "**warning**",
@@ -106,26 +106,23 @@ def test_a_japanese_repository_gets_every_report_in_japanese(tmp_path: Path) -> 
         assert "以下のエラーを修正して、もう一度プッシュしてください。" in text
         assert not any(phrase in text for phrase in ENGLISH)
     for text in (report, log):  # the checks' own words: titles, messages, hints
-        assert "ワークフローノートブック" in text and "Workflow notebooks" not in text
         assert (
             "計画にはライセンスがありますが、リポジトリにその本文を書いた LICENSE ファイルがありません"
             in text
         )
         assert "リポジトリの最上位にライセンスの全文を LICENSE として追加してください" in text
         assert "has no LICENSE file" not in text
-    assert (
-        "| 合格 | データ量 (volume) |" in report
-        and "実験データ（計画のデータセットのパスにあるファイル" in report
-    )
+        assert "のデータ量は " in text and "of the plan's limit" not in text
+    assert "- 合格 · データ量 (`volume`) · お知らせ 1 件" in report and "Workflow notebooks" not in report
     assert title == "dgbot: ブランチ feature/ja のデータガバナンス"
     assert "完全なレポート" not in issue  # no report URL in this job: no pointer to one
-    assert re.search(r"^不合格: .+: エラー \d+ 件、警告 1 件$", log, re.MULTILINE)
-    assert (
-        "レポート: " in log and "投稿しました: dgbot/dmp=success, dgbot/checks=failure / Issue: 作成" in log
-    )
-    assert not any(word in log for word in ("invalid:", "reports:", "published:", "warning:"))
+    assert re.search(r"^不合格: drift（エラー \d+ 件） / \d+ 件が合格、1 件をスキップ$", log, re.MULTILINE)
+    assert re.search(r"^検査: \d+ 件を実行、\d+ 件が合格、0 件が不合格$", log, re.MULTILINE)
+    assert "計画: dmp.json (basic profile) は有効です" in log and "\nレポート: " in log
+    assert "投稿しました: dgbot/dmp=success, dgbot/checks=failure / Issue: 作成" in log
+    assert not any(word in log for word in ("failed:", "reports:", "published:", "warning:", "checks:"))
     assert statuses["dgbot/dmp"] == "検査 2 件に合格"
-    assert re.fullmatch(r"エラー \d+ 件、警告 1 件: drift が不合格", statuses["dgbot/checks"])
+    assert re.fullmatch(r"エラー \d+ 件、警告 1 件、お知らせ 1 件: drift が不合格", statuses["dgbot/checks"])
 
 
 def test_english_stays_the_default(tmp_path: Path) -> None:
@@ -134,10 +131,10 @@ def test_english_stays_the_default(tmp_path: Path) -> None:
         assert all(phrase in text for phrase in ENGLISH)
         assert "判定" not in text and "不合格" not in text
     assert title == "dgbot: data governance of branch feature/ja"
-    assert re.search(r"^invalid: .+: 1 error, 1 warning$", log, re.MULTILINE)
+    assert re.search(r"^failed: drift \(1 error\); \d+ passed, 1 skipped$", log, re.MULTILINE)
     assert "published: dgbot/dmp=success, dgbot/checks=failure; issue opened" in log
     assert statuses["dgbot/dmp"] == "2 checks passed"
-    assert statuses["dgbot/checks"] == "1 error, 1 warning: drift failed"
+    assert statuses["dgbot/checks"] == "1 error, 1 warning, 1 notice: drift failed"
 
 
 def test_dgbot_publish_speaks_as_the_folder_it_runs_in(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dgbot.forges.base import Limits
-from dgbot.forges.body import fit
+from dgbot.forges.body import fit, full_report
 from dgbot.forges.gin import GinForge
 from dgbot.forges.gitea import GiteaForge
 from dgbot.forges.github import GitHubForge
@@ -50,3 +50,12 @@ def test_reserve_leaves_room_and_without_a_url_the_note_names_the_verdict_json()
     body = fit(_markdown(5_000), Limits(body_chars=1_000), None, reserve=100)
     assert len(body) <= 900 and "verdict JSON" in body
     assert "javascript" not in fit(_markdown(5_000), Limits(body_chars=1_000), "javascript:alert(1)")
+
+
+def test_the_full_report_line_reads_as_plain_text() -> None:
+    assert full_report(URL) == f"\n\nThe full report of this run: <{URL}>\n"
+    assert (
+        full_report("https://x.example/a b>")
+        == "\n\nThe full report of this run: <https://x.example/a%20b%3E>\n"
+    )
+    assert full_report("javascript:alert(1)") == full_report(None) == ""

@@ -9,7 +9,7 @@ from typing import Any
 
 import nbformat
 
-from conftest import REPO_ROOT
+from conftest import REPO_ROOT, copy_example
 from dgbot.config import Settings
 from dgbot.dmp import validate_bytes, validate_file
 from dgbot.dmp.plan import Plan
@@ -54,7 +54,7 @@ def hostile_plan() -> dict[str, Any]:
 
 def research_copy(target: Path, plan_file: Path | None = None, settings: str | None = None) -> Path:
     """The example research repository at `target`, without its notebooks, with another plan if given."""
-    shutil.copytree(RESEARCH_REPO, target, ignore=shutil.ignore_patterns("workflows"))
+    copy_example(RESEARCH_REPO, target, "workflows")
     if plan_file is not None:
         (target / "dmp.json").unlink()
         shutil.copy(plan_file, target / f"dmp{plan_file.suffix}")

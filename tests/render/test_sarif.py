@@ -13,7 +13,7 @@ import pytest
 from jsonschema import Draft4Validator
 from rfc3986_validator import validate_rfc3986  # type: ignore[import-untyped]
 
-from dgbot.records import Verdict, fingerprint_findings
+from dgbot.records import CheckResult, Finding, Location, Severity, Verdict, fingerprint_findings
 from dgbot.render import render_sarif
 from dgbot.render import sarif as sarif_module
 
@@ -69,7 +69,7 @@ def test_rules_one_per_check(failing: Verdict) -> None:
     assert dmp["shortDescription"] == {"text": "Data Management Plan"}
     assert dmp["fullDescription"]["text"].startswith("The plan parses")
     assert dmp["defaultConfiguration"] == {"level": "error"}
-    assert access["defaultConfiguration"] == {"level": "warning"}
+    assert access["defaultConfiguration"] == {"level": "error"}  # the check's default, not this run's worst
     assert "informationUri" not in _log(failing)["runs"][0]["tool"]["driver"]
 
 
@@ -89,7 +89,7 @@ def test_results_carry_level_message_location_and_fingerprint(failing: Verdict, 
     prints = [r["partialFingerprints"]["dgbotFinding/v1"] for r in results]
     assert prints == list(fingerprint_findings(failing.findings))
     text = first["message"]["text"]
-    assert text.endswith("is not allowed here Hint: one of: open, restricted, closed")
+    assert text.endswith("is not allowed here. Hint: one of: open, restricted, closed")
     assert "\\[x\\](javascript:alert(1))" in text and "[x]" not in text  # no embedded link (§3.11.6)
 
 
@@ -174,3 +174,37 @@ def test_the_schema_check_refuses_broken_logs(failing: Verdict, where: tuple[Any
         parent = parent[key]
     parent[where[-1]] = bad
     assert list(VALIDATOR.iter_errors(log))
+
+
+@pytest.mark.parametrize("found", [(), ("warning",), ("notice", "warning")])
+def test_the_formats_rule_is_a_warning_whether_or_not_it_found_anything(found: tuple[str, ...]) -> None:
+    findings = tuple(
+        Finding(
+            "formats",
+            "undeclared-format",
+            Severity(level),
+            "x.png is not a declared format",
+            Location("x.png"),
+        )
+        for level in found
+    )
+    verdict = Verdict((CheckResult("formats", "Data formats", findings=findings),), "0.1.0")
+    run = _log(verdict)["runs"][0]
+    assert run["tool"]["driver"]["rules"][0]["defaultConfiguration"] == {"level": "warning"}
+    assert len(run["results"]) == len(found)
+    assert all(result["partialFingerprints"]["dgbotFinding/v1"] for result in run["results"])
+
+
+@pytest.mark.parametrize(
+    ("message", "hint", "text"),
+    [
+        ("the plan names no contact", "add contact", "the plan names no contact. Hint: add contact"),
+        ("is LICENSE missing?", "add it", "is LICENSE missing? Hint: add it"),
+        ("no LICENSE file.", "add it", "no LICENSE file. Hint: add it"),
+        ("no LICENSE file", None, "no LICENSE file"),
+    ],
+)
+def test_a_hint_is_a_sentence_of_its_own(message: str, hint: str | None, text: str) -> None:
+    finding = Finding("license", "missing", Severity.ERROR, message, Location("LICENSE"), hint=hint)
+    verdict = Verdict((CheckResult("license", "Licence", findings=(finding,)),), "0.1.0")
+    assert _log(verdict)["runs"][0]["results"][0]["message"]["text"] == text

@@ -6,14 +6,13 @@ import copy
 import io
 import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import REPO_ROOT
+from conftest import REPO_ROOT, copy_example
 from dgbot.ci.execute import execute_stage
 from dgbot.ci.run import CiRequest, parse_stages, run_ci
 from dgbot.cli import main
@@ -42,7 +41,7 @@ def _forged(commit: str | None) -> dict[str, Any]:
 
 
 def _repository(target: Path, plan: dict[str, Any] | None = None) -> Path:
-    shutil.copytree(REPO_ROOT / "examples" / "repo", target)
+    copy_example(REPO_ROOT / "examples" / "repo", target)
     if plan is not None:
         (target / "dmp.json").write_text(json.dumps(plan))
     _git(target, "init", "-q")
@@ -230,7 +229,7 @@ def test_a_folder_without_git_never_trusts_the_record_it_holds(tmp_path: Path) -
     from dgbot.pipeline import govern
 
     repo = tmp_path / "unpacked"
-    shutil.copytree(REPO_ROOT / "examples" / "repo", repo)
+    copy_example(REPO_ROOT / "examples" / "repo", repo)
     (repo / REPORT).mkdir(parents=True)
     (repo / REPORT / "provenance.json").write_text(json.dumps(_forged(None)))
     check = _reproducibility(govern(repo).verdict)

@@ -25,7 +25,8 @@ from dgbot.render.escape import visible
 from .runner_log import assert_inert, parse_annotation, parse_output_file
 
 NEWLINE_FILE = "input_data/x\n::error::owned"
-ESC_FILE = "output_data/e\x1b[31mred\x1b]0;title\x07\x1b[2J"
+# an extension of its own: the formats check names it apart from the file above (one finding per kind)
+ESC_FILE = "output_data/e\x1b[31mred\x1b]0;title\x07\x1b[2J.bin"
 TITLE = "D\n::error file=dmp.json::forged\r\x1b[0K ##[add-mask]verdict \u2028::warning::ls \u202eevil"
 PATH = "::stop-commands::dgbot"  # a dataset path the repository does not have
 OUTPUTS = {"verdict", "report-dir", "errors", "warnings", "notices", "summary"}

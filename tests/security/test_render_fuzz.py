@@ -162,8 +162,9 @@ def test_reports_still_name_the_original(verdict: Verdict) -> None:
     for finding in verdict.findings:
         assert visible(finding.message) in text
         assert visible(finding.location) in text
-        hint = f" Hint: {finding.hint}" if finding.hint else ""
-        assert sarif_text(finding.message + hint) in messages
+        end = "" if finding.message.endswith((".", "!", "?")) else "."
+        hint = f"{end} Hint: {finding.hint}" if finding.hint else ""
+        assert sarif_text(finding.message + hint if finding.message else hint.lstrip(". ")) in messages
 
 
 def _annotated(finding: Finding) -> str:

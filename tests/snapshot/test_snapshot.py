@@ -11,7 +11,7 @@ import pytest
 
 from dgbot.errors import UsageError
 from dgbot.snapshot import FileEntry, Snapshot, git, sizes, snapshot_commit, snapshot_worktree
-from dgbot.snapshot.model import MODE_FILE, MODE_SUBMODULE, MODE_SYMLINK
+from dgbot.snapshot.model import MODE_FILE, MODE_SUBMODULE, MODE_SYMLINK, Sizes, Totals
 
 from .conftest import ANNEXED, IN_GIT, UNLOCKED, URL_FILE, URL_KEY, Dataset, git_repo, run
 
@@ -107,7 +107,18 @@ def test_a_submodule_is_kept_without_a_size(tmp_path: Path) -> None:
     run(repo, "git", "commit", "-q", "-m", "a subdataset")
     snapshot = snapshot_commit(repo)
     assert snapshot.find("sub") == FileEntry("sub", MODE_SUBMODULE, None)
-    assert sizes(snapshot.files).unknown == ("sub",)  # its data lives in another repository
+    # its data lives in another repository: a subdataset, not a file of unknown size
+    assert sizes(snapshot.files) == Sizes(len(b"super\n"), 2, (), ("sub",))
+    assert snapshot.subdatasets == ("sub",) and snapshot.files[-1].subdataset
+    assert snapshot.totals(range(len(snapshot.files))) == Totals(len(b"super\n"), 0, 1, 1)
+
+
+def test_a_nested_repository_in_the_work_tree_is_a_subdataset(tmp_path: Path) -> None:
+    repo = git_repo(tmp_path / "super", {"README.md": b"super\n"})
+    git_repo(repo / "inputs", {"raw.csv": b"a,b\n"})  # not yet registered as a submodule
+    snapshot = snapshot_worktree(repo)
+    assert snapshot.subdatasets == ("inputs",)
+    assert sizes(snapshot.files).unknown == ()
 
 
 def test_the_work_tree_lists_untracked_files_but_not_ignored_ones(tmp_path: Path) -> None:

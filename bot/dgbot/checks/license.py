@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from dgbot.checks import spdx
 from dgbot.checks.base import check
-from dgbot.checks.metadata import Unreadable, read_datacite, ro_crate_licenses
+from dgbot.checks.metadata import BIDS_DESCRIPTION, Unreadable, bids_license, read_datacite, ro_crate_licenses
 from dgbot.checks.scope import dataset_location, dataset_name
 from dgbot.config import Settings
 from dgbot.dmp.plan import Plan
@@ -127,6 +127,33 @@ def _datacite(snapshot: Snapshot) -> Iterator[Source]:
         yield Source("datacite-differs", says, (found,), node.location())
 
 
+def _bids(snapshot: Snapshot) -> Iterator[Finding | Source]:
+    """A BIDS dataset's licence: `License` in dataset_description.json (an SPDX id since BIDS 1.7)."""
+    try:
+        found = bids_license(snapshot)
+    except Unreadable as exc:
+        yield Finding(CHECK, "bids-unreadable", Severity.WARNING, exc.message, exc.location())
+        return
+    if found is None:
+        return
+    value, where = found
+    known = spdx.from_reference(value)
+    if known is None:
+        yield Finding(
+            CHECK,
+            "unknown-bids-license",
+            Severity.NOTICE,
+            _('dgbot does not recognise the licence "{licence}" in {path}').format(
+                licence=value, path=BIDS_DESCRIPTION
+            ),
+            where,
+            hint=_("BIDS asks for an SPDX id, such as CC0-1.0 or PDDL-1.0"),
+        )
+        return
+    says = _("{path} names {licences}").format(path=BIDS_DESCRIPTION, licences=known)
+    yield Source("bids-differs", says, (known,), where)
+
+
 def _ro_crate(snapshot: Snapshot) -> Iterator[Finding | Source]:
     try:
         crate = ro_crate_licenses(snapshot)
@@ -174,14 +201,16 @@ def _differs(source: Source, reference: Source) -> Finding:
     N_(
         "The licences the plan gives its datasets (SPDX ids or licence URLs), the LICENSE file "
         "(recognised by the licence's name or distinctive phrases of its text), and where present "
-        "GIN's datacite.yml and an RO-Crate's ro-crate-metadata.json must name the same licence. "
+        "GIN's datacite.yml, a BIDS dataset_description.json (its License) and an RO-Crate's "
+        "ro-crate-metadata.json must name the same licence. "
         "The plan is the reference; without a licence in the plan, the LICENSE file is."
     ),
 )
 def check_license(plan: Plan, snapshot: Snapshot, settings: Settings) -> Iterator[Finding]:
     """Every place that states a licence against the first that does (the plan, else LICENSE)."""
     sources: list[Source] = []
-    for gather in (_plan(plan), _file(plan, snapshot), _datacite(snapshot), _ro_crate(snapshot)):
+    gathered = (_plan(plan), _file(plan, snapshot), _datacite(snapshot), _bids(snapshot), _ro_crate(snapshot))
+    for gather in gathered:
         for item in gather:
             if isinstance(item, Source):
                 sources.append(item)

@@ -1,4 +1,5 @@
-"""Reading a repository's metadata files: GIN's datacite.yml and an RO-Crate's root licence.
+"""Reading a repository's metadata files: GIN's datacite.yml, an RO-Crate's root licence and
+a BIDS dataset's licence (dataset_description.json).
 
 datacite.yml is composed into YAML nodes with PyYAML's safe loader, never constructed into
 objects: each value keeps its position, and scalars keep their text, as GIN's Go decoder
@@ -21,6 +22,8 @@ from dgbot.words import _
 
 DATACITE = "datacite.yml"
 RO_CRATES = ("ro-crate-metadata.json", "ro-crate-metadata.jsonld")
+BIDS_DESCRIPTION = "dataset_description.json"
+MAX_DESCRIPTION_BYTES = 1024 * 1024  # a few KB in practice
 MAX_YAML_BYTES = 1024 * 1024  # a datacite.yml is a few KB; refuse to parse anything huge
 MAX_JSON_BYTES = 64 * 1024 * 1024  # an RO-Crate lists every file, so it may be large
 _NULL = "tag:yaml.org,2002:null"
@@ -178,3 +181,45 @@ def ro_crate_licenses(snapshot: Snapshot) -> tuple[str, list[tuple[str, str]]] |
         if isinstance(text, str):
             licences.append((text, where))
     return path, licences
+
+
+def _line_of(raw: bytes, needle: bytes) -> int | None:
+    at = raw.find(needle)
+    return None if at < 0 else raw.count(b"\n", 0, at) + 1
+
+
+def bids_license(snapshot: Snapshot) -> tuple[str, Location] | None:
+    """The `License` of a BIDS dataset_description.json at the top and where it is; None
+    without the file or the field; Unreadable when the file cannot be read or is no JSON object."""
+    path = BIDS_DESCRIPTION
+    if snapshot.find(path) is None:
+        return None
+    raw = snapshot.read(path)
+    if raw is None:
+        raise Unreadable(
+            path, _("{path} is annexed, so its licence cannot be read from git").format(path=path)
+        )
+    if len(raw) > MAX_DESCRIPTION_BYTES:
+        said = _("{path} is {size} KB, too large for a dataset description")
+        raise Unreadable(path, said.format(path=path, size=len(raw) // 1024))
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        said = _("{path} is not valid UTF-8 (byte 0x{byte:02x} at {offset})")
+        raise Unreadable(path, said.format(path=path, byte=raw[exc.start], offset=exc.start)) from None
+    except ValueError as exc:
+        line = getattr(exc, "lineno", None)
+        said = _("{path} is not valid JSON: {problem}").format(path=path, problem=getattr(exc, "msg", exc))
+        raise Unreadable(path, said, line) from None
+    except RecursionError:
+        raise Unreadable(path, _("{path} is nested too deeply to read").format(path=path)) from None
+    if not isinstance(data, dict):
+        raise Unreadable(path, _("{path} is not a JSON object").format(path=path), 1, 1)
+    value = data.get("License")
+    if value is None:
+        return None
+    where = Location(path, _line_of(raw, b'"License"'), json_path="$.License")
+    if not isinstance(value, str):
+        said = _("{path}: License is {kind}, not text").format(path=path, kind=type(value).__name__)
+        raise Unreadable(path, said, where.line)
+    return value, where

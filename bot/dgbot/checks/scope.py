@@ -86,11 +86,12 @@ def experiment_data(plan: Plan, snapshot: Snapshot) -> Iterator[FileEntry]:
     Experiment data is what the plan declares (files under its datasets' paths) plus
     whatever sits in input_data/ or output_data/ folders at any depth, declared or not.
     Code in source/, notebooks and documentation outside those count only when a dataset
-    of the plan names them.
+    of the plan names them. A plan that names no dataset path, in a repository without
+    such folders (a BIDS dataset), leaves nothing to tell data from the rest: all counts.
     """
     roots = {clean_path(d.path) for d in plan.datasets if d.path is not None}
     files = snapshot.files
-    if "" in roots:  # a dataset covering the whole repository
+    if counts_whole(plan, snapshot):
         yield from files
         return
     # Files under a dataset's folder are ranges of the sorted files; only the rest is tested.
@@ -104,6 +105,36 @@ def experiment_data(plan: Plan, snapshot: Snapshot) -> Iterator[FileEntry]:
         at = max(at, span.stop)
 
 
+def has_data_folder(snapshot: Snapshot) -> bool:
+    """True when an input_data/ or output_data/ folder holds a file, at any depth."""
+    text = snapshot.path_text  # "\0input_data/" at a path's start, "/input_data/" deeper
+    return any(
+        next(text.holding(part, at_start=start), None) is not None
+        for name in DATA_FOLDERS
+        for part, start in ((f"{name}/", True), (f"/{name}/", False))
+    )
+
+
+def counts_whole(plan: Plan, snapshot: Snapshot) -> bool:
+    """True when every file is experiment data: a dataset at the top, or nothing else to go by."""
+    paths = [clean_path(d.path) for d in plan.datasets if d.path is not None]
+    return "" in paths or (not paths and not has_data_folder(snapshot))
+
+
+def counted(plan: Plan, snapshot: Snapshot) -> str | None:
+    """What `experiment_data` counts where the plan does not say it (it names no dataset path)."""
+    if any(d.path is not None for d in plan.datasets):
+        return None
+    if counts_whole(plan, snapshot):
+        return _(
+            "every file counts, as the plan names no dataset paths and there is no "
+            "input_data/ or output_data/ folder"
+        )
+    return _(
+        "only the files in input_data/ and output_data/ folders count, as the plan names no dataset paths"
+    )
+
+
 def plan_location(plan: Plan, json_path: str) -> Location:
     """A finding about the plan: its file and the JSON path of the field (lines come later)."""
     return Location(path=plan.source, json_path=json_path)
@@ -114,7 +145,8 @@ def dataset_location(plan: Plan, dataset: Dataset) -> Location:
 
 
 def dataset_name(dataset: Dataset) -> str:
-    return _('dataset "{title}"').format(title=dataset.title) if dataset.title else _("a dataset")
+    title = " ".join(dataset.title.split()) if dataset.title else ""  # never an empty or blank name
+    return _('dataset "{title}"').format(title=title) if title else _("a dataset")
 
 
 _WILD = re.compile(r"[*?[]")

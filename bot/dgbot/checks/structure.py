@@ -35,6 +35,14 @@ def _children(snapshot: Snapshot, root: str) -> list[str]:
     return list(snapshot.subfolders.get(root, ()))
 
 
+def _present(snapshot: Snapshot, folder: str) -> bool:
+    """A folder holding a file, or a subdataset there (DataLad keeps inputs as subdatasets)."""
+    if folder in snapshot.folders:
+        return True
+    entry = snapshot.find(folder)
+    return entry is not None and entry.subdataset
+
+
 def experiments(snapshot: Snapshot) -> list[str]:
     """Experiment folders: each experiments/<package>, or the repository root ("")."""
     return _children(snapshot, PACKAGES) or [""]
@@ -64,7 +72,7 @@ def _parameter_folders(snapshot: Snapshot, root: str) -> list[str]:
         for folder in _children(snapshot, root)
         if folder.rsplit("/", 1)[-1] not in NOT_PARAMETERS
         and not folder.rsplit("/", 1)[-1].startswith(".")
-        and any(_join(folder, part) in snapshot.folders for part in PARAMETER_PARTS)
+        and any(_present(snapshot, _join(folder, part)) for part in PARAMETER_PARTS)
     ]
 
 
@@ -72,7 +80,7 @@ def _layout(plan: Plan, snapshot: Snapshot, root: str) -> Iterator[Finding]:
     structure = plan.dataset_structure or ""
     why = _('the plan\'s datasetStructure "{structure}"').format(structure=structure)
     for name in REQUIRED[structure]:
-        if _join(root, name) not in snapshot.folders:
+        if not _present(snapshot, _join(root, name)):
             yield _missing(snapshot, _join(root, name), why)
     if structure != "for_parameters":
         return
@@ -91,7 +99,7 @@ def _layout(plan: Plan, snapshot: Snapshot, root: str) -> Iterator[Finding]:
         )
     for folder in found:
         for part in PARAMETER_PARTS:
-            if _join(folder, part) not in snapshot.folders:
+            if not _present(snapshot, _join(folder, part)):
                 of = _("the parameter folder {folder}/ of {why}").format(folder=folder, why=why)
                 yield _missing(snapshot, _join(folder, part), of)
 
@@ -128,7 +136,7 @@ def _dataset_paths(plan: Plan, snapshot: Snapshot) -> Iterator[Finding]:
         "folder holding params/ and output_data/. They are checked in every experiments/<package>/ "
         "when the repository has an experiments/ folder, else at its top. Every path the plan "
         "gives a dataset must exist. A folder counts when it holds a file, since git keeps no "
-        "empty folders."
+        "empty folders, or when it is a subdataset (a git submodule)."
     ),
 )
 def check_structure(plan: Plan, snapshot: Snapshot, settings: Settings) -> Iterator[Finding]:

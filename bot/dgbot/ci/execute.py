@@ -23,6 +23,7 @@ class Executed:
 
     result: CheckResult
     run_id: str | None = None
+    notebooks: tuple[tuple[str, str], ...] = ()  # (notebook, outcome) of each one executed, in order
 
 
 def execute_stage(
@@ -35,4 +36,5 @@ def execute_stage(
         why = _("the plan marks no notebooks for CI")
         return Executed(CheckResult("execute", TITLE, skipped=why, description=ABOUT))
     run_id = report.record.get("run_id") if report.record is not None else None
-    return Executed(CheckResult("execute", TITLE, findings=report.findings, description=ABOUT), run_id)
+    ran = tuple((e.job.name, e.outcome.value) for e in report.executions)
+    return Executed(CheckResult("execute", TITLE, findings=report.findings, description=ABOUT), run_id, ran)

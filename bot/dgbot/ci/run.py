@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from dgbot.ci.actions import report_to_actions
+from dgbot.ci.console import render_console
 from dgbot.ci.execute import TITLE, Executed
 from dgbot.ci.runners import Runner, detect_runner
 from dgbot.config import NO_RUN, Settings
@@ -18,7 +19,7 @@ from dgbot.errors import UsageError
 from dgbot.fs.write import boundary, make_folder, write_file
 from dgbot.pipeline import govern, located, validate_path
 from dgbot.records import CheckResult, Status, Verdict
-from dgbot.render import REPORT_FILES, render_report, render_text
+from dgbot.render import REPORT_FILES, render_report
 from dgbot.render.escape import visible
 from dgbot.render.status import describe_verdict
 from dgbot.words import _, use_language
@@ -183,13 +184,16 @@ def run_ci(
     reports = _write_reports(verdict, within, report_dir)
     if runner.kind == "github":
         report_to_actions(verdict, request.root, runner.workspace, _outputs(verdict, report_dir), env, stream)
-    if not request.quiet:
-        stream.write(render_text(verdict))
-    stream.write(_("reports: {folder}").format(folder=visible(report_dir)) + "\n")
+    notebooks = stage.notebooks if stage is not None else ()
+    head, last = render_console(
+        verdict, notebooks, report_dir, list(REPORT_FILES.values()), quiet=request.quiet
+    )
+    stream.write(head)
     if request.publish and "publish" in request.stages:
         if publisher is None:
             raise UsageError(
                 _("--publish needs a forge: run in GitHub Actions or GitLab CI, with DGBOT_TOKEN set")
             )
         stream.write(visible(publisher(verdict, runner, env)) + "\n")
+    stream.write(last)
     return CiResult(verdict, runner, report_dir, reports)

@@ -8,7 +8,6 @@ from typing import Any
 from dgbot.dmp.find import PLAN_NAMES
 from dgbot.dmp.jsonload import load_json
 from dgbot.dmp.source import MAX_BYTES, Document, LoadFailure, Positions, digest, line_col
-from dgbot.dmp.yamlload import load_yaml
 from dgbot.errors import UnsafePathError
 from dgbot.fs.read import TooLargeError, read_regular
 from dgbot.records import Finding
@@ -59,7 +58,11 @@ def decode(raw: bytes) -> str:
 
 
 def _parse(text: str, fmt: str) -> tuple[Any, Positions]:
-    return load_json(text) if fmt == "json" else load_yaml(text)
+    if fmt == "json":
+        return load_json(text)
+    from dgbot.dmp.yamlload import load_yaml  # PyYAML is imported for YAML documents only
+
+    return load_yaml(text)
 
 
 def detect_format(name: str, text: str) -> str:

@@ -5,19 +5,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, best_match
-from jsonschema.protocols import Validator
-from jsonschema.validators import extend, validator_for
-from referencing import Registry, Resource
-
-from dgbot.dmp.messages import explain
+from dgbot.dmp import fast
 from dgbot.dmp.source import Document
-from dgbot.dmp.unique import unique_items
 from dgbot.records import Finding, Severity
 from dgbot.resources import list_data, load_schema
+
+# jsonschema is imported where it is used: a valid document never needs it (see dgbot.dmp.fast)
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
+    from jsonschema.protocols import Validator
+    from referencing import Registry
 
 PROFILES = ("basic", "amed", "jst", "meti", "moonshot")
 MADMP_VERSIONS = ("1.2", "1.1", "1.0")  # newest first: the order tried without `$schema`
@@ -36,6 +35,8 @@ class SchemaChoice:
 
 @cache
 def _registry() -> Registry[Any]:
+    from referencing import Registry, Resource
+
     resources = []
     for folder in ("profiles", "madmp"):
         for name in list_data("schemas", folder):
@@ -47,6 +48,11 @@ def _registry() -> Registry[Any]:
 @cache
 def validator(name: str) -> Validator:
     """A validator for a shipped schema, with format checking switched on."""
+    from jsonschema import Draft202012Validator
+    from jsonschema.validators import extend, validator_for
+
+    from dgbot.dmp.unique import unique_items
+
     schema = load_schema(name)
     # jsonschema's uniqueItems compares all pairs of a list of mappings: hostile plans make it hang
     base = validator_for(schema, default=Draft202012Validator)
@@ -73,15 +79,19 @@ def madmp_version(data: dict[str, Any]) -> str | None:
 
 def errors(document: Document, name: str, check: str = "dmp.schema") -> list[Finding]:
     """Every validation error of the document against a schema, located and explained."""
+    if fast.accepts(document.data, name):
+        return []
     return [_finding(document, err, check) for err in validator(name).iter_errors(document.data)]
 
 
 def is_valid(data: Any, name: str) -> bool:
-    return bool(validator(name).is_valid(data))
+    return fast.accepts(data, name) or bool(validator(name).is_valid(data))
 
 
 def _closest(error: ValidationError) -> ValidationError:
     """The error of the alternative the author most likely meant: one whose shape fits."""
+    from jsonschema.exceptions import best_match
+
     depth = len(error.absolute_path)
     wrong_shape = {
         e.relative_schema_path[0]
@@ -99,6 +109,8 @@ def _finding(document: Document, error: ValidationError, check: str) -> Finding:
         forms = {e.relative_schema_path[0] for e in error.context}
         hint = f"closest of the {len(forms)} accepted forms shown"
         error = _closest(error)
+    from dgbot.dmp.messages import explain  # with jsonschema, which explains errors
+
     message, key = explain(error)
     location = document.locate(tuple(error.absolute_path), key)
     return Finding(check, str(error.validator), Severity.ERROR, message, location, hint)

@@ -5,14 +5,29 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from dgbot.forges.base import Limits
-from dgbot.words import _
+from dgbot.words import N_, _
+
+FULL_REPORT = N_("The full report of this run: <{url}>")
 
 
-def pointer(report_url: str | None, *, cut: bool = True) -> str:
-    """The note put under a body that was cut (`cut`), or under a whole one that links its report."""
-    lead = _("Report cut to fit this forge") if cut else _("Full report")
+def _quoted(report_url: str | None) -> str | None:
+    """An http(s) URL with every character that could end an autolink percent-encoded."""
     if report_url and report_url.startswith(("https://", "http://")):
-        url = quote(report_url, safe="/:?#&=%+@!$,;-._~")
+        return quote(report_url, safe="/:?#&=%+@!$,;-._~")
+    return None
+
+
+def full_report(report_url: str | None) -> str:
+    """The line put under every body that has a report URL; nothing without one."""
+    url = _quoted(report_url)
+    return "\n\n" + _(FULL_REPORT).format(url=url) + "\n" if url else ""
+
+
+def pointer(report_url: str | None) -> str:
+    """The note put under a body that was cut."""
+    url = _quoted(report_url)
+    lead = _("Report cut to fit this forge")
+    if url:
         return f"\n\n**{lead}**: " + _("the full report is at <{url}>.").format(url=url) + "\n"
     return f"\n\n**{lead}**: " + _("the full report is in the verdict JSON of this run.") + "\n"
 

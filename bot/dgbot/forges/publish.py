@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from urllib.parse import quote
 
 from dgbot.forges.base import ChecksForge, CommitStatus, Forge, ForgeError
-from dgbot.forges.body import fit, pointer
+from dgbot.forges.body import fit, full_report
 from dgbot.forges.checkrun import check_run_for
 from dgbot.forges.upsert import upsert_comment, upsert_issue
 from dgbot.records import Status, Verdict
@@ -98,8 +98,7 @@ def _render(verdict: Verdict, forge: Forge, room: int) -> str:
 def report_body(verdict: Verdict, forge: Forge, target: Target, marker: str) -> str:
     """The Markdown report, its marker first, within the forge's limits."""
     text = _render(verdict, forge, forge.limits.body_chars - len(marker) - _MARKDOWN_MARGIN)
-    if target.report_url:
-        text += pointer(target.report_url, cut=False)
+    text += full_report(target.report_url)
     return fit(f"{marker}\n{text}", forge.limits, target.report_url)
 
 

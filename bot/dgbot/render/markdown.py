@@ -1,18 +1,19 @@
-"""The verdict as Markdown for issue bodies, merge-request notes and job summaries.
+"""The verdict as Markdown for issue bodies, merge-request notes, job summaries and report.md.
 
-Every piece of text that a researcher could have written (messages quote DMP values,
-paths name their files) goes through `escape_markdown`, so it renders as plain text on
-GitHub, GitLab, Gitea and GIN: no HTML, links, images, tables, mentions or references.
+Forges e-mail these bodies as raw text and people search them, so the Markdown reads well
+unrendered too: failing checks first, each with its findings; checks that passed with
+warnings next; every other check in one folded list. Every piece of text a researcher could
+have written (messages quote DMP values, paths name their files) goes through `mdtext`: values
+in code spans, risky words of prose in code spans of their own, never a character reference.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from urllib.parse import quote
 
 from dgbot.records import CheckResult, Finding, Severity, Status, Verdict
-from dgbot.render.escape import visible
+from dgbot.render.mdtext import code_span, escape_markdown
 from dgbot.render.status import count_checks, describe_counts
 from dgbot.words import N_, _, join, ngettext
 
@@ -21,18 +22,17 @@ ISSUE_BODY_LIMIT = 60_000  # characters; GitHub refuses issue bodies over 65,536
 STEP_SUMMARY_LIMIT = 262_144  # characters; 1 MiB per step summary even at 4 bytes a character
 FIELD_LIMIT = 2_000  # characters of one message or hint before escaping
 
-_ZWSP = "&#8203;"  # invisible; breaks @mentions, #refs and autolinks without changing the text
-_ENTITY = {c: f"&#{ord(c)};" for c in "\\`*_[]|~$#"} | {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
-_TOKEN = re.compile(r"://|(?i:www)\.|(?i:gh)-(?=\d)|[&<>\"\\`*_\[\]|~$#@!%]")
-_REFERENCE = "@#!%~$&"  # GitHub/GitLab references: @user, #1, !1 (MR), %milestone, ~label, $snippet, &epic
-_LEADING = re.compile(r"^(?:[-+](?= |$)|\d{1,9}[.)](?= |$)|=+ *$|-[- ]*$)")  # list, setext, rule
-
-# English here, translated where shown (`_(...)`).
+# English here, translated where shown (dgbot.words).
 _WORD = {
     Status.SUCCESS: N_("Passed"),
     Status.FAILURE: N_("Failed"),
     Status.ERROR: N_("Error"),
     Status.SKIPPED: N_("Skipped"),
+}
+_HEADING = {
+    Status.FAILURE: N_("Failed"),
+    Status.ERROR: N_("Could not run"),
+    Status.SUCCESS: N_("Passed with warnings"),
 }
 _CHECK_WORD = {
     Status.SUCCESS: N_("passed"),
@@ -41,33 +41,10 @@ _CHECK_WORD = {
     Status.SKIPPED: N_("skipped"),
 }
 _SEVERITY = {Severity.ERROR: N_("error"), Severity.WARNING: N_("warning"), Severity.NOTICE: N_("notice")}
-
-
-def _token(match: re.Match[str]) -> str:
-    text, end = match.group(), match.end()
-    if len(text) > 1:  # ://, www., GH-: split so no autolink or reference forms
-        return text[:-1] + _ZWSP + text[-1] if text != "://" else ":" + _ZWSP + "//"
-    escaped = _ENTITY.get(text, text)
-    follows = match.string[end : end + 1]
-    if text in _REFERENCE and follows and (follows.isalnum() or follows in "_-"):
-        escaped += _ZWSP
-    return escaped
-
-
-def escape_markdown(text: str) -> str:
-    """`text` as one line of inert Markdown, also safe inside HTML such as `<summary>`.
-
-    Controls, line breaks and bidi characters are shown escaped (`\\n`, `\\x1b`, as
-    `visible` shows them), other whitespace collapses to single spaces, Markdown and HTML
-    punctuation become character references
-    (which render as the characters, never as syntax), and an invisible zero-width
-    space follows `@`, `#` and the other reference prefixes and splits `://` and `www.`.
-    """
-    flat = " ".join(visible(text).split())
-    head = ""
-    if _LEADING.match(flat):  # a list marker, setext underline or rule if it began a line
-        head, flat = f"&#{ord(flat[0])};", flat[1:]
-    return head + _TOKEN.sub(_token, flat)
+FIX_ERRORS = N_("Fix the errors listed below and push again; warnings and notices do not fail the checks.")
+NOT_FINISHED = N_("dgbot could not finish every check, so this verdict is not a pass; see below.")
+FOLDED = N_("{count}: {about}")
+SHORTENED = N_("**{shown} not shown**: this report was shortened; the verdict JSON lists every finding.")
 
 
 def _field(text: str) -> str:
@@ -84,13 +61,12 @@ def _safe_url(url: str) -> str | None:
 
 
 def _where(finding: Finding, file_url: FileUrl | None) -> str:
-    """`path:line:column $.json.path`, the file part a link when `file_url` is given."""
+    """`path:line:column` and the JSON path as code spans; the file part a link when `file_url` is given."""
     loc = finding.location
-    json_path = escape_markdown(loc.json_path) if loc.json_path else ""
+    json_path = code_span(loc.json_path) if loc.json_path else ""
     if loc.path is None:
         return json_path
-    spot = loc.path + "".join(f":{n}" for n in (loc.line, loc.column) if n is not None)
-    label = escape_markdown(spot)
+    label = code_span(loc.path + "".join(f":{n}" for n in (loc.line, loc.column) if n is not None))
     url = _safe_url(file_url(loc.path, loc.line)) if file_url is not None else None
     return " ".join(filter(None, [f"[{label}]({url})" if url else label, json_path]))
 
@@ -108,45 +84,48 @@ def _summary(verdict: Verdict) -> list[str]:
     facts = [join([count_checks(len(verdict.checks)), counts])]
     if plan.get("path"):
         profile = f" ({escape_markdown(str(plan['schema']))})" if plan.get("schema") else ""
-        facts.append(_("plan {path}").format(path=escape_markdown(str(plan["path"]))) + profile)
+        facts.append(_("plan {path}").format(path=code_span(str(plan["path"]))) + profile)
     if verdict.commit:
-        facts.append(_("commit {sha}").format(sha=escape_markdown(verdict.commit[:7])))
+        facts.append(_("commit {sha}").format(sha=code_span(verdict.commit[:7])))
     facts.append(f"dgbot {escape_markdown(verdict.dgbot_version)}")
     heading = _("dgbot verdict: {status}").format(status=_(_WORD[verdict.status]))
     lines = [f"### {heading}", "", " · ".join(facts)]
     if verdict.status is Status.FAILURE:
-        lines += [
-            "",
-            _("Fix the errors listed below and push again; warnings and notices do not fail the checks."),
-        ]
+        lines += ["", _(FIX_ERRORS)]
     elif verdict.status is Status.ERROR:
-        lines += ["", _("dgbot could not finish every check, so this verdict is not a pass; see below.")]
+        lines += ["", _(NOT_FINISHED)]
     return lines
 
 
-def _table(checks: tuple[CheckResult, ...]) -> list[str]:
-    header = [_("Status"), _("Check"), _("Errors"), _("Warnings"), _("Notices")]
-    rows = ["| " + " | ".join(header) + " |", "| --- | --- | ---: | ---: | ---: |"]
-    for check in checks:
-        counts = check.counts()
-        name = f"{escape_markdown(_(check.title))} ({escape_markdown(check.id)})"
-        numbers = " | ".join(str(counts[key]) for key in ("error", "warning", "notice"))
-        rows.append(f"| {_(_CHECK_WORD[check.status])} | {name} | {numbers} |")
-    return rows
+def _name(check: CheckResult) -> str:
+    return f"{escape_markdown(_(check.title))} ({code_span(check.id)})"
 
 
 def _opening(check: CheckResult) -> str:
-    about = describe_counts(check.counts()) or _("no findings")
-    title = escape_markdown(_(check.title))
-    head = f"{_(_CHECK_WORD[check.status])} · {title} ({escape_markdown(check.id)})"
-    lines = ["<details>", f"<summary>{head} · {about}</summary>", ""]
+    """A shown check's heading, what it verifies, and why it could not run."""
+    about = describe_counts(check.counts())
+    heading = f"#### {_(_HEADING[check.status])}: {_name(check)}" + (f" · {about}" if about else "")
+    lines = [heading, ""]
     if check.description:
         lines += [_field(_(check.description)), ""]
     if check.crashed is not None:
         lines += [_("dgbot could not run this check: {reason}").format(reason=_field(check.crashed)), ""]
-    if check.skipped is not None:
-        lines += [_("Skipped: {reason}").format(reason=_field(check.skipped)), ""]
     return "\n".join(lines) + "\n"
+
+
+def _item(check: CheckResult) -> str:
+    """A folded check on one line: status, name, counts or why it was skipped."""
+    about = describe_counts(check.counts()) or _("no findings")
+    if check.skipped is not None:
+        about = _field(check.skipped)
+    return f"- {_(_CHECK_WORD[check.status])} · {_name(check)} · {about}"
+
+
+def _shown(check: CheckResult) -> bool:
+    """Failing checks and those with warnings are shown open; the rest are folded in one list."""
+    if check.status is Status.SUCCESS:
+        return bool(check.counts()["warning"])
+    return check.status in (Status.FAILURE, Status.ERROR)
 
 
 class _Budget:
@@ -164,35 +143,56 @@ class _Budget:
 
 
 def _details(checks: tuple[CheckResult, ...], budget: _Budget, file_url: FileUrl | None) -> list[str]:
+    order = {Status.FAILURE: 0, Status.ERROR: 0, Status.SUCCESS: 1}
+    shown = sorted((c for c in checks if _shown(c)), key=lambda c: order[c.status])
     blocks = []
-    for check in checks:
+    for check in shown:
         opening = _opening(check)
-        if not budget.take(opening + "\n</details>\n", drop=len(check.findings)):
+        if not budget.take(opening, drop=len(check.findings)):
             continue
         items = [line for f in check.findings if budget.take(line := render_finding(f, file_url))]
-        blocks.append(opening + "".join(f"{item}\n" for item in items) + "\n</details>")
+        blocks.append((opening + "\n".join(items)).rstrip("\n"))
+    folded = [c for c in checks if not _shown(c)]
+    if folded:
+        blocks.append(_folded(folded, budget, file_url))
     return blocks
+
+
+def _folded(checks: list[CheckResult], budget: _Budget, file_url: FileUrl | None) -> str:
+    passed = sum(c.status is Status.SUCCESS for c in checks)
+    skipped = sum(c.status is Status.SKIPPED for c in checks)
+    about = join(
+        [
+            *([_("{count} passed").format(count=passed)] if passed else []),
+            *([_("{count} skipped").format(count=skipped)] if skipped else []),
+        ]
+    )
+    summary = _(FOLDED).format(count=count_checks(len(checks)), about=about)
+    lines = ["<details>", f"<summary>{summary}</summary>", ""]
+    budget.take("\n".join([*lines, "", "</details>"]), drop=0)  # the fold itself always fits: room was kept
+    for check in checks:
+        if not budget.take(item := _item(check), drop=len(check.findings)):
+            continue
+        found = [line for f in check.findings if budget.take(line := render_finding(f, file_url))]
+        lines.append("\n".join([item, *("  " + row.replace("\n", "\n  ") for row in found)]))
+    return "\n".join([*lines, "", "</details>"])
 
 
 def render_markdown(
     verdict: Verdict, *, file_url: FileUrl | None = None, limit: int = ISSUE_BODY_LIMIT
 ) -> str:
-    """The verdict in at most `limit` characters: summary, table of checks, folded details.
+    """The verdict in at most `limit` characters: summary, failing checks first, the rest folded.
 
     `file_url(path, line)` turns a location into a link to the file at the verdict's
     commit; without it locations are shown as `path:line`.
     """
-    head = "\n".join([*_summary(verdict), "", *_table(verdict.checks), ""]) + "\n"
+    head = "\n".join([*_summary(verdict), ""]) + "\n"
     budget = _Budget(limit - len(head) - 200)  # 200: room for the note on what was left out
     blocks = _details(verdict.checks, budget, file_url)
     text = head + "\n\n".join(blocks) + "\n"
     if budget.dropped:
-        shown = ngettext(
-            "{count} more finding not shown", "{count} more findings not shown", budget.dropped
-        ).format(count=budget.dropped)
-        text += (
-            f"\n**{shown}**: " + _("this report was shortened; the verdict JSON lists every finding.") + "\n"
-        )
+        shown = ngettext("{count} more finding", "{count} more findings", budget.dropped)
+        text += "\n" + _(SHORTENED).format(shown=shown.format(count=budget.dropped)) + "\n"
     return text if len(text) <= limit else _cut(text, limit)
 
 

@@ -37,5 +37,5 @@ __all__ = ["REPORTS", "REPORT_FILES", "render_report"]
 def render_report(verdict: Verdict, fmt: str, colour: bool = False) -> str:
     """The verdict in one of REPORTS (colour applies to text only)."""
     if fmt == "text":
-        return render_text(verdict, colour)
+        return render_text(verdict, colour, whole_run=True)
     return _RENDERERS[fmt](verdict)

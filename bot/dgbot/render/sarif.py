@@ -24,16 +24,31 @@ def sarif_text(text: str) -> str:
     return _LINK_SYNTAX.sub(r"\\\1", visible(text))
 
 
+def with_hint(message: str, hint: str | None) -> str:
+    """The message, then its hint as a sentence of its own: `...is missing. Hint: add it`."""
+    if not hint:
+        return message
+    if not message:
+        return f"Hint: {hint}"
+    end = "" if message.endswith((".", "!", "?")) else "."
+    return f"{message}{end} Hint: {hint}"
+
+
 def artifact_uri(path: str) -> str:
     """A repository path as a relative URI; an undecodable file name keeps its bytes (%xx)."""
     return quote(_NOT_BYTES.sub("\ufffd", path), errors="surrogateescape")
 
 
 def _rule_level(check: CheckResult) -> str:
-    """The most severe level the check reported in this run; `error` when it reported nothing."""
-    if not check.findings:
-        return "error"
-    return _LEVEL[min((f.severity for f in check.findings), key=_RANK.__getitem__)]
+    """The check's default severity as a SARIF level, whatever this run found.
+
+    A rule's default is what the check reports a problem as (`formats` warns, `volume` errs),
+    not the worst finding of one run; checks outside the registry (the plan's own, a stage) err.
+    """
+    from dgbot.checks import REGISTRY  # only when SARIF is written: `dgbot validate` stays light
+
+    registered = REGISTRY.get(check.id)
+    return _LEVEL[registered.severity] if registered is not None else "error"
 
 
 def _rule(check: CheckResult) -> dict[str, Any]:
@@ -58,7 +73,7 @@ def _location(verdict: Verdict, finding: Finding) -> dict[str, Any]:
 
 
 def _result(check_id: str, rule_index: int, location: dict[str, Any], finding: Finding) -> dict[str, Any]:
-    message = finding.message + (f" Hint: {finding.hint}" if finding.hint else "")
+    message = with_hint(finding.message, finding.hint)
     return {
         "ruleId": check_id,
         "ruleIndex": rule_index,

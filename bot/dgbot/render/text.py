@@ -5,6 +5,7 @@ from __future__ import annotations
 from dgbot.records import Finding, Severity, Status, Verdict
 from dgbot.render.escape import json_text, visible
 from dgbot.render.status import count_severity
+from dgbot.render.verdictline import describe_run
 from dgbot.words import N_, _, join
 
 _MARK = {Severity.ERROR: N_("error"), Severity.WARNING: N_("warning"), Severity.NOTICE: N_("notice")}
@@ -54,8 +55,8 @@ def _summary(verdict: Verdict) -> str:
     }[verdict.status].format(subject=subject) + tail
 
 
-def render_text(verdict: Verdict, colour: bool = False, quiet: bool = False) -> str:
-    """A report for a terminal: every finding located, then a one-line summary."""
+def render_findings(verdict: Verdict, colour: bool = False, quiet: bool = False) -> list[str]:
+    """Every finding located (errors only when `quiet`), and each check that could not run."""
     blocks: list[str] = []
     for check in verdict.checks:
         if check.crashed:
@@ -65,8 +66,20 @@ def render_text(verdict: Verdict, colour: bool = False, quiet: bool = False) -> 
             if quiet and finding.severity is not Severity.ERROR:
                 continue
             blocks.append(render_finding(finding, colour))
-    summary = _paint(_summary(verdict), _STATUS_COLOUR[verdict.status], colour)
-    return "\n".join([*blocks, summary]) + "\n"
+    return blocks
+
+
+def render_text(
+    verdict: Verdict, colour: bool = False, quiet: bool = False, *, whole_run: bool = False
+) -> str:
+    """A report for a terminal: every finding located, then a one-line summary.
+
+    The summary judges the plan (`valid: dmp.json ...`), or with `whole_run` the whole run
+    of checks (`failed: structure (3 errors); 8 passed`), as `dgbot check` and `ci` end.
+    """
+    line = describe_run(verdict) if whole_run else _summary(verdict)
+    summary = _paint(line, _STATUS_COLOUR[verdict.status], colour)
+    return "\n".join([*render_findings(verdict, colour, quiet), summary]) + "\n"
 
 
 def render_json(verdict: Verdict) -> str:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-from dgbot.snapshot.git import snapshot_commit, snapshot_worktree
+from dgbot.snapshot.git import snapshot_commit
 from dgbot.snapshot.model import FileEntry, Sizes, Snapshot, sizes
+from dgbot.snapshot.worktree import snapshot_worktree
 
 __all__ = [
     "FileEntry",

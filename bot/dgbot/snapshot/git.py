@@ -1,14 +1,13 @@
-"""Snapshots from git: every file of a commit (no checkout, no annexed content), or of a work tree."""
+"""Snapshots from git: every file of a commit, with no checkout and no annexed content."""
 
 from __future__ import annotations
 
 import gc
 import os
 import re
-import stat
 import subprocess
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import partial
 from itertools import repeat
@@ -18,7 +17,7 @@ from dgbot.errors import UnsafePathError, UsageError
 from dgbot.fs.read import open_regular
 from dgbot.snapshot import annex
 from dgbot.snapshot.catfile import Blobs, CatFiles, contents
-from dgbot.snapshot.model import MODE_EXECUTABLE, MODE_FILE, MODE_SUBMODULE, MODE_SYMLINK, FileEntry, Snapshot
+from dgbot.snapshot.model import FileEntry, Snapshot
 
 # One `git ls-tree -r -l -z` record: mode, (type), object id, size, path. The size is "-" for
 # submodules and "BAD" for an object missing from the repository (a damaged or partial clone).
@@ -92,16 +91,6 @@ def _sorted(
         return tuple(files), oids
     order = sorted(range(len(paths)), key=paths.__getitem__)
     return tuple(files[i] for i in order), [oids[i] for i in order]
-
-
-def snapshot_worktree(root: Path) -> Snapshot:
-    """The files on disk: tracked and untracked-but-not-ignored ones at a work tree's top, else all."""
-    root = root.resolve()
-    if not root.is_dir():
-        raise UsageError(f"not a folder: {root}")
-    paths = _listed(root) if _is_worktree_top(root) else _walked(root)
-    files = [entry for path in sorted(set(paths)) if (entry := _disk_entry(root, path)) is not None]
-    return Snapshot(root, None, tuple(files), partial(_read_file, root))
 
 
 def _git(repo: Path, *args: str, stdin: bytes | None = None) -> bytes:
@@ -227,52 +216,6 @@ def _read_blob(repo: Path, sha: str, path: str) -> bytes | None:
         ["git", "-C", str(repo), "cat-file", "blob", spec], capture_output=True, check=False
     )
     return done.stdout if done.returncode == 0 else None
-
-
-def _is_worktree_top(root: Path) -> bool:
-    try:
-        top = _git(root, "rev-parse", "--show-toplevel").decode("utf-8", "surrogateescape").strip()
-    except UsageError:
-        return False  # a plain folder (or one inside .git): walk it
-    return Path(top).resolve() == root
-
-
-def _listed(root: Path) -> Iterable[str]:
-    listing = _git(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
-    # Untracked nested repositories are listed as "sub/"; they become submodule-like entries.
-    return (p.decode("utf-8", "surrogateescape").rstrip("/") for p in listing.split(b"\0") if p)
-
-
-def _walked(root: Path, prefix: str = "") -> Iterator[str]:
-    with os.scandir(root / prefix) as items:
-        for item in items:
-            if item.name == ".git":
-                continue
-            if item.is_dir(follow_symlinks=False):
-                yield from _walked(root, f"{prefix}{item.name}/")
-            else:
-                yield f"{prefix}{item.name}"
-
-
-def _disk_entry(root: Path, path: str) -> FileEntry | None:
-    """A file on disk as git would record it; annexed ones (link or pointer) sized from the key."""
-    full = os.path.join(root, path)
-    try:
-        info = os.lstat(full)
-        key = annex.file_key(full, info)
-    except FileNotFoundError:
-        return None  # tracked, but deleted from the work tree
-    if stat.S_ISDIR(info.st_mode):
-        return FileEntry(path, MODE_SUBMODULE, None)  # a submodule or nested repository
-    if stat.S_ISLNK(info.st_mode):
-        mode = MODE_SYMLINK
-    elif stat.S_ISREG(info.st_mode):
-        mode = MODE_EXECUTABLE if info.st_mode & stat.S_IXUSR else MODE_FILE
-    else:
-        return None  # sockets, fifos: git does not track them
-    if key is not None:
-        return FileEntry(path, mode, key.size, key.key)
-    return FileEntry(path, mode, info.st_size)
 
 
 READ_LIMIT = 64 * 1024 * 1024  # checks read small files (plan, LICENSE, metadata, table heads)

@@ -29,6 +29,11 @@ class FileEntry(NamedTuple):
     def annexed(self) -> bool:
         return self.key is not None
 
+    @property
+    def subdataset(self) -> bool:
+        """A git submodule (a DataLad subdataset): its files and size live in another repository."""
+        return self.mode == MODE_SUBMODULE
+
 
 _SIZE = attrgetter("size")
 
@@ -39,15 +44,17 @@ class Sizes:
 
     total: int
     files: int
-    unknown: tuple[str, ...] = ()  # paths without a known size
+    unknown: tuple[str, ...] = ()  # paths without a known size (subdatasets not among them)
+    subdatasets: tuple[str, ...] = ()  # paths of submodules: their data is not this repository's
 
 
 class Totals(NamedTuple):
     """What a range of a snapshot's files holds, from running totals (see Snapshot.totals)."""
 
     bytes: int  # of the files of known size
-    unknown: int  # files of unknown size
-    in_git: int  # files kept in git, not annexed
+    unknown: int  # files of unknown size, subdatasets not counted
+    in_git: int  # files kept in git, not annexed (subdatasets are neither)
+    subdatasets: int = 0  # git submodules
 
 
 @dataclass(frozen=True)
@@ -171,14 +178,27 @@ class Snapshot:
         return {parent: tuple(sorted(children)) for parent, children in inside.items()}
 
     @cached_property
-    def _running(self) -> tuple[list[int], list[int], list[int]]:
-        """Running totals over `files` of Totals' three counts, so a range's costs two lookups."""
+    def _running(self) -> tuple[list[int], ...]:
+        """Running totals over `files` of Totals' four counts, so a range's costs two lookups."""
         files = self.files
+        subs = [f.mode == MODE_SUBMODULE for f in files]
         return (
             list(accumulate((f.size or 0 for f in files), initial=0)),
-            list(accumulate((f.size is None for f in files), initial=0)),
-            list(accumulate((f.key is None for f in files), initial=0)),
+            list(
+                accumulate(
+                    (f.size is None and not sub for f, sub in zip(files, subs, strict=True)), initial=0
+                )
+            ),
+            list(
+                accumulate((f.key is None and not sub for f, sub in zip(files, subs, strict=True)), initial=0)
+            ),
+            list(accumulate(subs, initial=0)),
         )
+
+    @cached_property
+    def subdatasets(self) -> tuple[str, ...]:
+        """The paths of the git submodules (DataLad subdatasets), in path order."""
+        return tuple(f.path for f in self.files if f.mode == MODE_SUBMODULE)
 
     def totals(self, span: range) -> Totals:
         """Sizes and counts of the files at `span` in `files`, however many datasets share them."""
@@ -203,10 +223,15 @@ class Snapshot:
 
 
 def sizes(entries: Iterable[FileEntry]) -> Sizes:
-    """Total size of files; files of unknown size are listed, never counted as 0 silently."""
+    """Total size of files; files of unknown size are listed, never counted as 0 silently.
+
+    Submodules (subdatasets) are listed apart: their size belongs to another repository.
+    """
     files = entries if isinstance(entries, list | tuple) else list(entries)
     known = list(map(_SIZE, files))
     if None not in known:
-        return Sizes(sum(known), len(files))  # no None: all ints
-    unknown = tuple(entry.path for entry in files if entry.size is None)
-    return Sizes(sum(size for size in known if size is not None), len(files), unknown)
+        return Sizes(sum(known), len(files))  # no None: all ints, and no submodule (they have none)
+    missing = [entry for entry in files if entry.size is None]
+    unknown = tuple(entry.path for entry in missing if entry.mode != MODE_SUBMODULE)
+    subdatasets = tuple(entry.path for entry in missing if entry.mode == MODE_SUBMODULE)
+    return Sizes(sum(size for size in known if size is not None), len(files), unknown, subdatasets)

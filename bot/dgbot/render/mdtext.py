@@ -1,0 +1,59 @@
+"""Repository text as inert Markdown that still reads well as raw text (e-mail notifications, search).
+
+Forges send issue bodies and comments as raw Markdown in e-mails, and people search them, so
+nothing is written as a character reference. Values (paths, JSON paths, quoted values) go in
+code spans, whose content GitHub, GitLab, Gitea and Gogs show literally: no emphasis, HTML,
+link, image, mention (`@user`) or reference (`#1`, `!1`, `~label`). In prose, each word that
+could be Markdown or a reference becomes a code span of its own; plain words stay as they are.
+"""
+
+from __future__ import annotations
+
+import re
+
+from dgbot.render.escape import visible
+
+# A word holding Markdown or HTML punctuation, a reference prefix before something, an autolink
+# (`://`, `www.`, GitHub's `GH-1`), or a line-start marker: such a word goes in a code span.
+_RISKY = re.compile(r"[\\`*_\[\]<>|~$#]|[@!%&](?=\S)|://|(?i:www)\.|(?i:gh)-(?=\d)")
+_LEADING = re.compile(r"^(?:[-+=]+|\d{1,9}[.)])$")  # list item, setext underline or rule at a line's start
+_QUOTED = re.compile(r'"[^"]*"')
+_WORD = re.compile(r"\S+")
+_TICKS = re.compile(r"`+")
+
+
+def code_span(text: object) -> str:
+    """`text` as one code span, shown exactly: a fence longer than any backtick run in it."""
+    shown = visible(text)
+    if not shown:
+        return '""'
+    fence = "`" * (max((len(run) for run in _TICKS.findall(shown)), default=0) + 1)
+    # A span that starts or ends with a backtick or a space is padded: CommonMark strips one space each side.
+    pad = " " if shown[0] in "` " or shown[-1] in "` " else ""
+    return f"{fence}{pad}{shown}{pad}{fence}"
+
+
+def _words(text: str, first: bool) -> str:
+    def word(match: re.Match[str]) -> str:
+        token = match.group()
+        at_start = first and match.start() == 0
+        return code_span(token) if _RISKY.search(token) or (at_start and _LEADING.match(token)) else token
+
+    return _WORD.sub(word, text)
+
+
+def escape_markdown(text: object) -> str:
+    """`text` as one line of inert Markdown prose.
+
+    Controls, line breaks and bidi characters are shown escaped (`\\n`, `\\x1b`, as `visible`
+    shows them) and other whitespace collapses to single spaces; quoted values (`"100 GB"`) and
+    words that could be Markdown, HTML, links or references become code spans.
+    """
+    flat = " ".join(visible(text).split())
+    parts, end = [], 0
+    for quoted in _QUOTED.finditer(flat):
+        parts.append(_words(flat[end : quoted.start()], first=end == 0))
+        parts.append(code_span(quoted.group()))
+        end = quoted.end()
+    parts.append(_words(flat[end:], first=end == 0))
+    return "".join(parts)
