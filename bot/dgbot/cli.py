@@ -272,14 +272,21 @@ def cmd_record(args: argparse.Namespace) -> int:
 
     if (run := _valid_plan(args.path)) is None:
         return EXIT_FAILURE
-    results, findings = record_run(run.root, run.settings, args.message, args.push)
-    for result in results:
+    done = record_run(run.root, run.settings, args.message, args.push, run.validation.plan.dataset_structure)
+    for result in done.results:
         if not args.quiet or result.failed:
             line = f"{result.action} ({result.status}): {result.path or ''} {result.message}"
             sys.stdout.write(visible(line.rstrip()) + "\n")
-    for finding in findings:
+    for finding in done.findings:
         sys.stderr.write(f"{visible(finding.location)}: {visible(finding.message)}\n")
-    return EXIT_FAILURE if findings else EXIT_OK
+    if not done.findings:  # exit 0 either way: the run is in the history already, or now
+        said = (
+            _("recorded: {commit}").format(commit=done.commit)
+            if done.commit
+            else _("nothing to record: the run changed no file since the last commit (DataLad saved nothing)")
+        )
+        sys.stdout.write(said + "\n")
+    return EXIT_FAILURE if done.findings else EXIT_OK
 
 
 def cmd_package(args: argparse.Namespace) -> int:

@@ -172,10 +172,13 @@ def test_a_plan_is_explained_in_japanese(
     """The validation messages of a plan speak the language; the values quoted stay as written."""
     plan = tmp_path / "dmp.yaml"
     text = (REPO_ROOT / "examples" / "plans" / "jst.yaml").read_text(encoding="utf-8")
-    plan.write_text(text.replace("contentSize: 1TB", "contentSize: 1 TB"), encoding="utf-8")
+    plan.write_text(text.replace("workflowIdentifier: neuro", "workflowIdentifier: neuron"), encoding="utf-8")
     monkeypatch.setenv("DGBOT_LANGUAGE", "ja")
     assert main(["validate", str(plan)]) == 1
     out = capsys.readouterr().out
-    assert 'エラー: テキスト "1 TB" はここでは使えません（"1TB" のことですか？）。使えるのは "1GB"' in out
+    assert (
+        'エラー: テキスト "neuron" はここでは使えません（"neuro" のことですか？）。使えるのは "basic", "bio"'
+        in out
+    )
     assert "is not allowed here" not in out and "did you mean" not in out
     assert out.splitlines()[-1] == f"不合格: {plan} (jst profile): エラー 1 件"

@@ -34,8 +34,8 @@ def test_a_dataset_larger_than_the_plan_limit_is_an_error(tmp_path: Path) -> Non
     (finding,) = _findings(tmp_path, body)
     assert finding[:2] == ("error", "dataset-over-limit")
     assert finding[2] == (
-        'dmp.yaml:6:5 $.datasets[0] dataset "Raw video" plans 12 GB, more than the plan\'s limit of 10GB '
-        "(contentSize)"
+        'dmp.yaml:7:18 $.datasets[0].plannedSize dataset "Raw video" plans 12 GB, more than the '
+        "plan's limit of 10GB (contentSize)"
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dgbot.checks import spdx
+from dgbot import spdx
 from dgbot.checks.metadata import DATACITE, Node
 from dgbot.records import Finding, Location, Severity
 from dgbot.snapshot.model import Snapshot

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from dgbot.checks import spdx
+from dgbot import spdx
 from dgbot.checks.base import check
 from dgbot.checks.metadata import BIDS_DESCRIPTION, Unreadable, bids_license, read_datacite, ro_crate_licenses
 from dgbot.checks.scope import dataset_location, dataset_name
@@ -43,6 +43,7 @@ def _plan(plan: Plan) -> Iterator[Finding | Source]:
             continue
         found = spdx.from_reference(dataset.license)
         if found is None:
+            suggestion = spdx.suggest(dataset.license)
             yield Finding(
                 CHECK,
                 "unknown-plan-license",
@@ -52,11 +53,25 @@ def _plan(plan: Plan) -> Iterator[Finding | Source]:
                     "so it cannot compare it with the repository's licence files"
                 ).format(licence=dataset.license, dataset=dataset_name(dataset)),
                 dataset_location(plan, dataset),
-                hint=_(
+                hint=_('did you mean "{suggestion}"?').format(suggestion=suggestion)
+                if suggestion
+                else _(
                     "write an SPDX id such as CC-BY-4.0, or the licence's creativecommons.org/spdx.org URL"
                 ),
             )
             continue
+        if not spdx.known(found) and (suggestion := spdx.suggest(dataset.license, cutoff=0.8)):
+            yield Finding(
+                CHECK,
+                "unknown-plan-license",
+                Severity.NOTICE,
+                _(
+                    'the licence "{licence}" of {dataset} is not an SPDX id dgbot knows, '
+                    "so it is compared with the repository's licence files as written"
+                ).format(licence=dataset.license, dataset=dataset_name(dataset)),
+                dataset_location(plan, dataset),
+                hint=_('did you mean "{suggestion}"?').format(suggestion=suggestion),
+            )
         known.append(found)
         first = first or dataset_location(plan, dataset)
     if first is not None:

@@ -169,8 +169,10 @@ class Globs:
         rest: list[str] = []
         literals: list[str] = []
         for pattern in patterns:
-            if "\0" in pattern:
-                continue  # no name holds a NUL, so nothing matches; NameText's searches would cross names
+            if "\0" in pattern and "[" not in pattern:
+                continue  # a literal NUL: no name holds one, so nothing matches
+            # (in a class such as [?\0] the NUL is one choice of several: such a pattern goes to
+            # the per-name regex below, never into NameText's searches, which would cross names)
             if not _WILD.search(pattern):
                 self.exact.add(pattern)
             elif pattern.startswith("*") and not _WILD.search(pattern[1:]):

@@ -29,9 +29,13 @@ class Executed:
 def execute_stage(
     root: Path, report_dir: Path, plan: Plan, settings: Settings, environ: Mapping[str, str]
 ) -> Executed:
-    """Run the plan's notebooks, executed copies and provenance under `report_dir`."""
+    """Run the plan's notebooks aside, executed copies, provenance and their outputs under `report_dir`.
+
+    The re-run works in a copy of the work tree: the outputs the repository committed are never
+    rewritten in place; the reproducibility check compares them with the copy's.
+    """
     relative = os.path.relpath(os.path.abspath(report_dir), os.path.abspath(root))  # links kept: refused
-    report = run_notebooks(root, plan, replace(settings, report_dir=relative), environ=environ)
+    report = run_notebooks(root, plan, replace(settings, report_dir=relative), environ=environ, aside=True)
     if not report.executions and not report.findings:
         why = _("the plan marks no notebooks for CI")
         return Executed(CheckResult("execute", TITLE, skipped=why, description=ABOUT))

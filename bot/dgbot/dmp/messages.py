@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
 
+from dgbot.dmp.units import AMOUNT_EXAMPLES, SIZE_EXAMPLES
 from dgbot.words import N_, _, ngettext
 
 _TYPE_NAMES = {
@@ -55,6 +56,11 @@ def suggest(word: str, options: Iterable[str]) -> str:
     return _(' (did you mean "{word}"?)').format(word=close[0]) if close else ""
 
 
+def unknown_field(name: str, known: Iterable[str]) -> str:
+    said = _('unknown field "{name}"{suggestion}; it is not one of the fields allowed here')
+    return said.format(name=name, suggestion=suggest(name, known))
+
+
 def _type(e: ValidationError) -> Explained:
     value = e.validator_value
     wanted = [str(w) for w in value] if isinstance(value, list) else [str(value)]
@@ -89,6 +95,22 @@ def _const(e: ValidationError) -> Explained:
 def _format(e: ValidationError) -> Explained:
     kind = e.validator_value
     text = describe(e.instance)
+    if kind == "size":
+        return (
+            _(
+                "{value} is not a size: write a number and a unit (B, KB, MB, GB, TB, PB or KiB to PiB; "
+                "1 KB = 1024 B), such as {examples}"
+            ).format(value=text, examples=SIZE_EXAMPLES),
+            None,
+        )
+    if kind == "approximate-size":
+        return (
+            _(
+                "dgbot cannot read {value} as an amount, so it does not compare it with contentSize; "
+                "it reads amounts such as {examples}"
+            ).format(value=text, examples=AMOUNT_EXAMPLES),
+            None,
+        )
     if kind == "date-time" and isinstance(e.instance, str) and _LOCAL_DATE_TIME.match(e.instance):
         return (
             _("{value} is a date-time without a timezone; add one, e.g. {text}Z or {text}+09:00").format(
@@ -121,8 +143,7 @@ def _extra(e: ValidationError) -> Explained:
         extras = [k for k in e.instance if k not in known]
     name = extras[0] if extras else "?"
     more = _(" (and {count} more)").format(count=len(extras) - 1) if len(extras) > 1 else ""
-    said = _('unknown field "{name}"{suggestion}{more}; it is not one of the fields allowed here')
-    return said.format(name=name, suggestion=suggest(name, known), more=more), name
+    return unknown_field(name, known) + more, name  # dgbot.dmp.schema names each of the more
 
 
 def _sizes(e: ValidationError) -> Explained:

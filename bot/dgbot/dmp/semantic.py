@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 
+from dgbot.dmp.access import access_notes
 from dgbot.dmp.paths import parse_path
 from dgbot.dmp.plan import Access, Dataset, Plan, Tristate
 from dgbot.dmp.source import Document
@@ -71,7 +72,7 @@ def _sizes_within_limit(plan: Plan, document: Document) -> Iterator[Finding]:
                     title=dataset.title, size=format_size(dataset.planned_size), limit=plan.size_limit_label
                 ),
                 document,
-                dataset.json_path,
+                dataset.planned_size_at or dataset.json_path,
             )
     total = _planned_total(plan)
     if total > limit and all((d.planned_size or 0) <= limit for d in plan.datasets):
@@ -152,9 +153,15 @@ def _embargoes(plan: Plan, document: Document) -> Iterator[Finding]:
             )
 
 
-RULES: tuple[Rule, ...] = (_dates_in_order, _sizes_within_limit, _open_personal_data, _embargoes)
+RULES: tuple[Rule, ...] = (
+    _dates_in_order,
+    _sizes_within_limit,
+    _open_personal_data,
+    _embargoes,
+    access_notes,
+)
 
 
 def check_plan(plan: Plan, document: Document) -> list[Finding]:
-    """Every semantic finding of a schema-valid plan."""
+    """Every semantic finding of a plan (or of the valid part of one, dgbot.dmp.partial)."""
     return [finding for rule in RULES for finding in rule(plan, document)]

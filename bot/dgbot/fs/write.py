@@ -57,6 +57,7 @@ def copy_file(root: Path, target: Path, source: Path | BinaryIO, *, sync: bool =
         with source.open("rb") if isinstance(source, Path) else contextlib.nullcontext(source) as given:
             shutil.copyfileobj(given, out)
             status = os.fstat(given.fileno())
+        out.flush()  # before the times are set: a later write would make them now
         os.fchmod(out.fileno(), stat.S_IMODE(status.st_mode))
         os.utime(out.fileno(), ns=(status.st_atime_ns, status.st_mtime_ns))
 

@@ -48,6 +48,12 @@ class Job:
     parameters: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     metadata: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))  # into metadata.dgbot
     within: Path | None = None  # the folder the executed copy stays in (no link followed); None: its own
+    parameter_set: str | None = None  # for_parameters: the parameter folder this run is for
+
+    @property
+    def label(self) -> str:
+        """How people see the job: its name, and the parameter set it runs for."""
+        return self.name + (f" [{self.parameter_set}]" if self.parameter_set else "")
 
 
 @dataclass(frozen=True)
@@ -83,11 +89,15 @@ class Execution:
         """The failure as a located finding, None when the notebook completed."""
         if self.ok:
             return None
-        return Finding(CHECK, self.outcome.value, Severity.ERROR, self.message, Location(path=self.job.name))
+        chosen = self.job.parameter_set
+        message = self.message + (f" (parameter set {chosen})" if chosen else "")
+        return Finding(CHECK, self.outcome.value, Severity.ERROR, message, Location(path=self.job.name))
 
     def to_dict(self) -> dict[str, Any]:
+        named = {"parameter_set": self.job.parameter_set} if self.job.parameter_set else {}
         return {
             "notebook": self.job.name,
+            **named,
             "status": self.outcome.value,
             "started": self.started,
             "ended": self.ended,

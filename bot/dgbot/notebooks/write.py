@@ -8,6 +8,7 @@ from pathlib import Path
 from dgbot.config import Settings
 from dgbot.dmp.plan import Plan
 from dgbot.errors import UnsafePathError
+from dgbot.fs.ignore import ensure_ignored_reports
 from dgbot.fs.read import read_regular
 from dgbot.fs.write import boundary, remove_file, write_file
 from dgbot.notebooks.content import MAX_NOTEBOOK_BYTES
@@ -65,7 +66,13 @@ def _folder(settings: Settings, root: Path, out: Path | None) -> tuple[str, Path
 
 
 def generate_into(plan: Plan, settings: Settings, root: Path, out: Path | None = None) -> list[Action]:
-    """Generate the plan's notebooks into `out` (default: the notebook folder of the repository `root`)."""
+    """Generate the plan's notebooks into `out` (default: the notebook folder of the repository `root`).
+
+    Into the repository, the report folder also goes into dgbot's block of `.gitignore`: the
+    notebooks' runs write it, and it is never committed.
+    """
+    if out is None:
+        ensure_ignored_reports(root, settings.report_dir)
     within = root if out is None else boundary(out, root)
     folder, out = _folder(settings, root, out)
     existing = [f"{folder}/{p.name}" for p in sorted(out.glob("*.ipynb"))] if out.is_dir() else []

@@ -35,7 +35,7 @@ def render_run(report: RunReport, root_label: str) -> str:
     """One line per notebook (status, name, time, why it failed), the missing ones, the provenance."""
     lines = []
     for execution in report.executions:
-        line = f"{execution.outcome.value:<9} {visible(execution.job.name)} ({execution.seconds:.1f} s)"
+        line = f"{execution.outcome.value:<9} {visible(execution.job.label)} ({execution.seconds:.1f} s)"
         lines.append(line if execution.ok else f"{line}: {visible(execution.message)}")
     for finding in report.findings:
         if finding.rule == "missing":

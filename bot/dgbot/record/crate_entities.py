@@ -99,12 +99,14 @@ def add_action(
     for key, value in (notebook.get("parameters") or {}).items():
         pv = {"@type": "PropertyValue", "name": key, "value": str(value)}
         inputs.append(crate.add(ContextEntity(crate, f"#param-{run_id}-{key}", properties=pv)))
-    results = [by_path.get(f["path"]) for f in record.get("outputs", ())]
+    chosen = notebook.get("parameter_set")  # for_parameters: what this set's run wrote
+    outputs = [f for f in record.get("outputs", ()) if not chosen or f["path"].startswith(f"{chosen}/")]
+    results = [by_path.get(f["path"]) for f in outputs]
     if notebook.get("executed"):
         results.insert(0, by_path.get(notebook["executed"]["path"]))
     properties: dict[str, Any] = {
         "@type": "CreateAction",
-        "name": f"Execution of {name}",
+        "name": f"Execution of {name}" + (f" for the parameter set {chosen}" if chosen else ""),
         "description": f"{name} run by dgbot {record.get('dgbot_version')}, kernel {notebook['kernel']}",
         "startTime": notebook["started"],
         "endTime": notebook["ended"],

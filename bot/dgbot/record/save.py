@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from dgbot.errors import UsageError
-from dgbot.record.annex_rules import ensure_annex_rules
+from dgbot.fs.ignore import ensure_ignored_reports
+from dgbot.record.annex_rules import data_folders, ensure_annex_rules
 from dgbot.record.datalad import QUIET, Result, as_result, datalad_quiet
 
 ANNEX_OBJECTS = "/.git/annex/objects/"
@@ -44,15 +45,25 @@ def unlock_outputs(root: Path, folders: Iterable[str]) -> list[str]:
     return locked
 
 
-def save_state(root: Path, message: str, outputs: Iterable[str] = ("output_data",)) -> list[Result]:
+def save_state(
+    root: Path,
+    message: str,
+    outputs: Iterable[str] = ("output_data",),
+    structure: str | None = None,
+    report_dir: str | None = None,
+) -> list[Result]:
     """`datalad save` everything (data annexed per the plan's rules), outputs left unlocked and committed.
+
+    The report folder goes into dgbot's block of .gitignore first, so the save never commits it.
 
     A run rewrites its outputs; locked annexed files would refuse that, and unlocking them only
     at run time would leave the work tree dirty, so the run could not be recorded.
     """
     dataset = _dataset(root)
     with datalad_quiet():
-        ensure_annex_rules(root)
+        ensure_annex_rules(root, data_folders(structure))
+        if report_dir is not None:
+            ensure_ignored_reports(root, report_dir)
         results = [as_result(r) for r in dataset.save(message=message, **QUIET)]
     if not any(r.failed for r in results) and (locked := unlock_outputs(root, outputs)):
         # DataLad sees an unlocked file with the same key as unchanged; git records the new mode.
