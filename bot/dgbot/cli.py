@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextvars
 import io
 import json
 import logging
@@ -18,6 +19,7 @@ from dgbot.choices import REPORTS, STANDARDS
 from dgbot.clihelp import help_of
 from dgbot.errors import EXIT_FAILURE, EXIT_INTERNAL, EXIT_OK, DgbotError, PlanError, UsageError
 from dgbot.render.escape import visible, visible_lines
+from dgbot.words import _
 
 # Each command imports what it needs: `dgbot check` starts git before importing the checks,
 # and `dgbot validate` (a pre-commit hook) never imports them.
@@ -53,7 +55,7 @@ def cmd_madmp(args: argparse.Namespace) -> int:
     validation = run.validation
     if validation is None or validation.plan is None or not validation.valid:
         sys.stderr.write(render_text(run.verdict, _colour(sys.stderr), quiet=True))
-        sys.stderr.write("the plan must be valid before it can be exported\n")
+        sys.stderr.write(_("the plan must be valid before it can be exported") + "\n")
         return EXIT_FAILURE
     try:
         document = export_madmp(validation.plan, args.standard)
@@ -154,17 +156,16 @@ def cmd_generate(args: argparse.Namespace) -> int:
     plan = run.validation.plan if run.validation is not None else None
     if plan is None or run.verdict.status is not Status.SUCCESS:
         sys.stderr.write(render_text(run.verdict, _colour(sys.stderr), quiet=True))
-        sys.stderr.write("the plan and .dgbot.yml must be valid before notebooks can be generated\n")
+        sys.stderr.write(_("the plan and .dgbot.yml must be valid before notebooks can be generated") + "\n")
         return EXIT_FAILURE
     out = Path(args.out) if args.out else None
     if args.check:
         drift = check_folder(plan, run.settings, root, out)
         for state in drift:
-            sys.stdout.write(f"drift: {visible(state.message)}\n")
+            sys.stdout.write(_("drift: {message}").format(message=visible(state.message)) + "\n")
         if not args.quiet:
-            sys.stdout.write(
-                f"{len(drift)} difference(s) from what the plan generates\n" if drift else "no drift\n"
-            )
+            differences = _("{count} difference(s) from what the plan generates").format(count=len(drift))
+            sys.stdout.write((differences if drift else _("no drift")) + "\n")
         return EXIT_FAILURE if drift else EXIT_OK
     for action in generate_into(plan, run.settings, root, out):
         if not args.quiet or action.done in ("kept", "written-beside", "skipped"):
@@ -179,6 +180,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     from dgbot.forges.publish import Target, publish
 
     verdict = load_verdict(Path(args.verdict))
+    _speak_as_here()
     if args.ci:  # as `dgbot ci --publish` does, from a verdict an earlier step saved
         from dgbot.ci.publish import publish_from_runner
         from dgbot.ci.runners import detect_runner
@@ -196,12 +198,24 @@ def cmd_publish(args: argparse.Namespace) -> int:
     target = Target(args.sha, branch, args.pr, args.report_url or ci_report_url(os.environ))
     outcome = publish(forge, verdict, target)
     if not args.quiet:
-        contexts = ", ".join(f"{s.context}={s.state}" for s in outcome.statuses) or "none changed"
-        sys.stdout.write(f"statuses: {visible(contexts)}\nissue: {visible(outcome.issue_action)}")
+        from dgbot.ci.publish import issue_action
+
+        contexts = ", ".join(f"{s.context}={s.state}" for s in outcome.statuses) or _("none changed")
+        sys.stdout.write(_("statuses: {statuses}").format(statuses=visible(contexts)) + "\n")
+        sys.stdout.write(_("issue: {action}").format(action=visible(issue_action(outcome.issue_action))))
         sys.stdout.write(f" (#{outcome.issue})\n" if outcome.issue is not None else "\n")
         if outcome.comment is not None:
-            sys.stdout.write(f"comment: {visible(outcome.comment)} on #{args.pr}\n")
+            said = _("comment: {id} on #{number}").format(id=visible(outcome.comment), number=args.pr)
+            sys.stdout.write(said + "\n")
     return _exit_code(verdict)
+
+
+def _speak_as_here() -> None:
+    """A verdict file alone has no settings: speak as DGBOT_LANGUAGE or the `.dgbot.yml` here say."""
+    from dgbot.dmp.settings import load_settings
+    from dgbot.words import use_language
+
+    use_language(load_settings(Path.cwd(), os.environ)[0].language)
 
 
 def _valid_plan(path: str) -> Any:
@@ -216,7 +230,7 @@ def _valid_plan(path: str) -> Any:
     run = validate_path(root, os.environ)
     if run.validation is None or run.validation.plan is None or run.verdict.status is not Status.SUCCESS:
         sys.stderr.write(render_text(run.verdict, _colour(sys.stderr), quiet=True))
-        sys.stderr.write("the plan and .dgbot.yml must be valid first\n")
+        sys.stderr.write(_("the plan and .dgbot.yml must be valid first") + "\n")
         return None
     return run
 
@@ -266,11 +280,12 @@ def cmd_record(args: argparse.Namespace) -> int:
     for finding in done.findings:
         sys.stderr.write(f"{visible(finding.location)}: {visible(finding.message)}\n")
     if not done.findings:  # exit 0 either way: the run is in the history already, or now
-        sys.stdout.write(
-            f"recorded: {done.commit}\n"
+        said = (
+            _("recorded: {commit}").format(commit=done.commit)
             if done.commit
-            else "nothing to record: the run changed no file since the last commit (DataLad saved nothing)\n"
+            else _("nothing to record: the run changed no file since the last commit (DataLad saved nothing)")
         )
+        sys.stdout.write(said + "\n")
     return EXIT_FAILURE if done.findings else EXIT_OK
 
 
@@ -291,11 +306,14 @@ def cmd_package(args: argparse.Namespace) -> int:
     budget = HashBudget()
     crate = build_crate(root, run.validation.plan, record, out, budget)
     written = write_crate(crate, root, out)
-    for _, reason in sorted(budget.skipped.items()):
-        sys.stderr.write(f"notice: {visible(reason)}\n")
+    for _name, reason in sorted(budget.skipped.items()):
+        sys.stderr.write(_("notice: {reason}").format(reason=visible(reason)) + "\n")
     if not args.quiet:
         actions = len((record or {}).get("notebooks", ()))
-        sys.stdout.write(f"crate: {visible(written)} ({len(crate.data_entities)} files, {actions} run(s))\n")
+        said = _("crate: {folder} ({files} files, {runs} run(s))").format(
+            folder=visible(written), files=len(crate.data_entities), runs=actions
+        )
+        sys.stdout.write(said + "\n")
     return EXIT_OK
 
 
@@ -486,6 +504,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run dgbot; returns the exit code (0 pass, 1 governance failure, 2 usage, 3 internal)."""
     _robust_streams()
     args = build_parser().parse_args(argv)
+    # The command speaks the language its settings name (dgbot.words), and only this command.
+    return contextvars.copy_context().run(_run, args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         code: int = args.handler(args)
     except DgbotError as exc:
@@ -495,6 +518,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.verbose:
             sys.stderr.write(visible_lines(traceback.format_exc()))
         said = f"{type(exc).__name__}: {visible(exc)}"
-        sys.stderr.write(f"dgbot: internal error: {said} (run with -v for details)\n")
+        sys.stderr.write(
+            "dgbot: " + _("internal error: {error} (run with -v for details)").format(error=said) + "\n"
+        )
         return EXIT_INTERNAL
     return code

@@ -14,13 +14,18 @@ from dgbot.config import Settings
 from dgbot.dmp.plan import Plan
 from dgbot.records import CheckResult, Finding, Severity
 from dgbot.snapshot.model import Snapshot
+from dgbot.words import _
 
 CheckFunction = Callable[[Plan, Snapshot, Settings], Iterable[Finding]]
 
 
 @dataclass(frozen=True)
 class Check:
-    """A governance check with a stable id, shown in reports with its title and description."""
+    """A governance check with a stable id, shown in reports with its title and description.
+
+    The title and description are English, marked with N_() where the check is registered, and
+    translated where they are shown.
+    """
 
     id: str
     title: str
@@ -73,7 +78,7 @@ def run_check(item: Check, plan: Plan, snapshot: Snapshot, settings: Settings) -
     chosen = settings.checks.get(item.id)
     if chosen is not None and not chosen.enabled:
         return CheckResult(
-            item.id, item.title, skipped="disabled in .dgbot.yml", description=item.description
+            item.id, item.title, skipped=_("disabled in .dgbot.yml"), description=item.description
         )
     try:
         found = list(item.run(plan, snapshot, settings))

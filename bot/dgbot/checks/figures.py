@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from dgbot.dmp.units import UNITS, format_size
+from dgbot.words import _
 
 _STEPS = tuple(UNITS)  # "B", "KB", ... in order
 MAX_DIGITS = 3  # decimals tried before falling back to a byte count
@@ -32,7 +33,7 @@ def apart(first: int, second: int) -> tuple[str, str]:
         texts = (f"{first / factor:.{digits}f} {unit}", f"{second / factor:.{digits}f} {unit}")
         if texts[0] != texts[1]:
             return texts
-    return f"{first:,} bytes", f"{second:,} bytes"
+    return _("{count} bytes").format(count=f"{first:,}"), _("{count} bytes").format(count=f"{second:,}")
 
 
 def share(part: int, whole: int) -> str:

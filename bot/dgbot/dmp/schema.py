@@ -20,6 +20,7 @@ from dgbot.dmp.source import Document
 from dgbot.dmp.units import parse_amount, parse_size
 from dgbot.records import Finding, Severity
 from dgbot.resources import list_data, load_schema
+from dgbot.words import _
 
 # jsonschema is imported where it is used: a valid document never needs it (see dgbot.dmp.fast)
 if TYPE_CHECKING:
@@ -214,11 +215,13 @@ def _license(document: Document, error: ValidationError, check: str) -> Finding 
 
     suggestion = spdx.suggest(error.instance)
     hint = (
-        f'did you mean "{suggestion}"?'
+        _('did you mean "{suggestion}"?').format(suggestion=suggestion)
         if suggestion
-        else "write an SPDX id such as CC-BY-4.0, or the licence's URL"
+        else _("write an SPDX id such as CC-BY-4.0, or the licence's URL")
     )
-    message = f"{describe(error.instance)} is not an SPDX licence id or the web address of a licence"
+    message = _("{value} is not an SPDX licence id or the web address of a licence").format(
+        value=describe(error.instance)
+    )
     return Finding(check, "license", Severity.ERROR, message, document.locate(path), hint)
 
 
@@ -228,7 +231,7 @@ def _finding(document: Document, error: ValidationError, check: str, advice: boo
     hint = None
     if error.validator in ("anyOf", "oneOf") and error.context:
         forms = {e.relative_schema_path[0] for e in error.context}
-        hint = f"closest of the {len(forms)} accepted forms shown"
+        hint = _("closest of the {count} accepted forms shown").format(count=len(forms))
         error = _closest(error)
     from dgbot.dmp.messages import explain  # with jsonschema, which explains errors
 

@@ -16,6 +16,7 @@ from dgbot.dmp.profiles import profile_fields
 from dgbot.dmp.semantic import check_plan
 from dgbot.dmp.source import Document
 from dgbot.records import Finding, Severity, sort_findings
+from dgbot.words import _
 
 
 @dataclass(frozen=True)
@@ -41,9 +42,11 @@ def _choose_profile(document: Document) -> tuple[schema.SchemaChoice | None, lis
     name = document.data["schema"]
     if isinstance(name, str) and name in schema.PROFILES:
         return schema.SchemaChoice(schema.profile_schema(name), "profile", f"{name} profile"), []
-    shown = f'"{name}"' if isinstance(name, str) else "that value"
+    shown = f'"{name}"' if isinstance(name, str) else _("that value")
     hint = suggest(name, schema.PROFILES) if isinstance(name, str) else ""
-    message = f"unknown plan profile {shown}{hint}; known profiles: {', '.join(schema.PROFILES)}"
+    message = _("unknown plan profile {name}{suggestion}; known profiles: {profiles}").format(
+        name=shown, suggestion=hint, profiles=", ".join(schema.PROFILES)
+    )
     return None, [Finding("dmp.schema", "profile", Severity.ERROR, message, document.locate(("schema",)))]
 
 
@@ -60,8 +63,10 @@ def _choose_madmp(document: Document) -> tuple[schema.SchemaChoice, list[Finding
         "dmp.schema",
         "version",
         Severity.NOTICE,
-        'the plan names no maDMP version in "$schema" and matches none of '
-        f"{', '.join(schema.MADMP_VERSIONS)}; its errors are shown against the newest, {newest}",
+        _(
+            'the plan names no maDMP version in "$schema" and matches none of '
+            "{versions}; its errors are shown against the newest, {newest}"
+        ).format(versions=", ".join(schema.MADMP_VERSIONS), newest=newest),
         document.locate((), "$schema" if "$schema" in document.data else None),
     )
     return schema.SchemaChoice(schema.madmp_schema(newest), "madmp", f"RDA maDMP {newest}", False), [note]
@@ -78,8 +83,10 @@ def choose_schema(document: Document) -> tuple[schema.SchemaChoice | None, list[
         _problem(
             document,
             "kind",
-            'cannot tell what kind of plan this is: a funder-profile plan starts with "schema" '
-            f'({", ".join(schema.PROFILES)}); an RDA maDMP has a top-level "dmp"',
+            _(
+                'cannot tell what kind of plan this is: a funder-profile plan starts with "schema" '
+                '({profiles}); an RDA maDMP has a top-level "dmp"'
+            ).format(profiles=", ".join(schema.PROFILES)),
         )
     ]
 
