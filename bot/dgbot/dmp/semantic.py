@@ -9,7 +9,7 @@ from dgbot.dmp.access import access_notes
 from dgbot.dmp.paths import parse_path
 from dgbot.dmp.plan import Access, Dataset, Plan, Tristate
 from dgbot.dmp.source import Document
-from dgbot.dmp.units import format_size
+from dgbot.dmp.units import apart, format_size
 from dgbot.records import Finding, Severity
 from dgbot.words import N_, _
 
@@ -68,9 +68,7 @@ def _sizes_within_limit(plan: Plan, document: Document) -> Iterator[Finding]:
                 Severity.ERROR,
                 _(
                     'dataset "{title}" plans {size}, more than the plan\'s limit of {limit} (contentSize)'
-                ).format(
-                    title=dataset.title, size=format_size(dataset.planned_size), limit=plan.size_limit_label
-                ),
+                ).format(title=dataset.title, **_against(dataset.planned_size, limit, plan.size_limit_label)),
                 document,
                 dataset.planned_size_at or dataset.json_path,
             )
@@ -80,12 +78,21 @@ def _sizes_within_limit(plan: Plan, document: Document) -> Iterator[Finding]:
             "total-over-limit",
             Severity.WARNING,
             _("the datasets together plan {size}, more than the limit of {limit}").format(
-                size=format_size(total), limit=plan.size_limit_label
+                **_against(total, limit, plan.size_limit_label)
             ),
             document,
             "$",
             "contentSize",
         )
+
+
+def _against(size: int, limit: int, label: str | None) -> dict[str, str]:
+    """A size over the limit and the limit, as the plan wrote it unless rounding makes the two
+    read alike ("10 GB, more than the plan's limit of 10GB"): then with the digits that tell them apart."""
+    shown, limit_shown = apart(size, limit)
+    if label and format_size(limit) == limit_shown and shown != limit_shown:
+        limit_shown = label
+    return {"size": shown, "limit": limit_shown}
 
 
 def _planned_total(plan: Plan) -> int:

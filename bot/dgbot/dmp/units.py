@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from dgbot.words import _
+
 UNITS = {"B": 0, "KB": 1, "MB": 2, "GB": 3, "TB": 4, "PB": 5, "EB": 6}
 _NUMBER_UNIT = r"(\d+(?:\.\d+)?) ?((?:[KMGTP]i?)?B)"
 _SIZE = re.compile(rf"^{_NUMBER_UNIT}$", re.IGNORECASE)
@@ -58,3 +60,32 @@ def format_size(size: int) -> str:
             return f"{text} {unit}"
         value /= 1024
     raise AssertionError("unreachable")
+
+
+_STEPS = tuple(UNITS)  # "B", "KB", ... in order
+MAX_DIGITS = 3  # decimals tried before falling back to a byte count
+
+
+def _unit(size: int) -> tuple[str, int]:
+    """The unit format_size writes `size` in, and its factor."""
+    power = 0
+    while power < len(_STEPS) - 1 and abs(size) >= 1024 ** (power + 1):
+        power += 1
+    return _STEPS[power], 1024**power
+
+
+def apart(first: int, second: int) -> tuple[str, str]:
+    """Both sizes as format_size writes them, or, where that hides a difference, with the
+    decimals that show it (in the larger one's unit), or else as byte counts.
+
+    "13.5 GB, more than the 13.5 GB" becomes "13.52 GB, more than the 13.50 GB".
+    """
+    short = format_size(first), format_size(second)
+    if first == second or short[0] != short[1]:
+        return short
+    unit, factor = _unit(max(first, second))
+    for digits in range(2, MAX_DIGITS + 1):
+        texts = (f"{first / factor:.{digits}f} {unit}", f"{second / factor:.{digits}f} {unit}")
+        if texts[0] != texts[1]:
+            return texts
+    return _("{count} bytes").format(count=f"{first:,}"), _("{count} bytes").format(count=f"{second:,}")
