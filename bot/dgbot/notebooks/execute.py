@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextvars
 import copy
 import logging
 import os
@@ -24,7 +23,7 @@ from dgbot.notebooks.contain import Containment, hide_own_memory
 from dgbot.notebooks.environment import kernel_environment
 from dgbot.notebooks.execution import CellError, Execution, Job, Outcome, describe, first_error, own_cells
 from dgbot.notebooks.watch import KernelWatch, Progress
-from dgbot.words import _
+from dgbot.words import _, current_language, speaking
 
 _QUIET = logging.getLogger("dgbot.notebooks.kernel")
 _QUIET.addHandler(logging.NullHandler())
@@ -161,10 +160,16 @@ def execute_notebooks(
     if not jobs:
         return []
     workers = max(1, min(parallel, len(jobs)))
-    # Each kernel's thread speaks the caller's language: a copy of its context each (dgbot.words).
-    contexts = [contextvars.copy_context() for _job in jobs]
+    # Each kernel's thread speaks the caller's language (dgbot.words); the rest of its context
+    # (the asyncio state of Jupyter's clients) stays its own.
+    language = current_language()
+
+    def execute(job: Job) -> Execution:
+        with speaking(language):
+            return execute_notebook(job, progress)
+
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="dgbot-kernel") as pool:
-        return list(pool.map(lambda c, job: c.run(execute_notebook, job, progress), contexts, jobs))
+        return list(pool.map(execute, jobs))
 
 
 def _execute(
