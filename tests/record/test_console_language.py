@@ -104,7 +104,10 @@ def test_run_and_record_speak_japanese(
         "`datalad rerun` 用に記録できるのは成功した実行だけです\n"
     )
     assert main(["run", str(root), "-p", "1x=2"]) == 2
-    assert "-p には Python の名前を使った NAME=VALUE を指定してください（'1x=2' ではなく）" in capsys.readouterr().err
+    assert (
+        "-p には Python の名前を使った NAME=VALUE を指定してください（'1x=2' ではなく）"
+        in capsys.readouterr().err
+    )
     assert main(["run", str(root), "source/main.ipynb"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("完了      source/main.ipynb（") and "completed" not in out
@@ -122,7 +125,9 @@ def test_a_japanese_verdict_stays_japanese_wherever_it_is_published(
     drift = next(c for c in data["checks"] if c["id"] == "drift")
     assert drift["title"] == "Workflow notebooks"  # titles stay English in the verdict
     finding = drift["findings"][0]
-    assert finding["rule"] == "outdated" and finding["message"].startswith("計画が生成するものと異なります: セル ")
+    assert finding["rule"] == "outdated" and finding["message"].startswith(
+        "計画が生成するものと異なります: セル "
+    )
     assert finding["hint"] == "`dgbot generate` を実行して、変更をコミットしてください"
     for name in ("GITHUB_HEAD_REF", "GITHUB_REF_NAME", "CI_COMMIT_BRANCH", "CI_JOB_URL", "GITHUB_RUN_ID"):
         monkeypatch.delenv(name, raising=False)
