@@ -19,7 +19,7 @@ from dgbot.choices import REPORTS, STANDARDS
 from dgbot.clihelp import help_of
 from dgbot.errors import EXIT_FAILURE, EXIT_INTERNAL, EXIT_OK, DgbotError, PlanError, UsageError
 from dgbot.render.escape import visible, visible_lines
-from dgbot.words import _
+from dgbot.words import _, use_language
 
 # Each command imports what it needs: `dgbot check` starts git before importing the checks,
 # and `dgbot validate` (a pre-commit hook) never imports them.
@@ -179,8 +179,10 @@ def cmd_publish(args: argparse.Namespace) -> int:
     from dgbot.forges.factory import build_forge, ci_branch, ci_report_url
     from dgbot.forges.publish import Target, publish
 
+    _speak_as_here()  # what is wrong with the verdict file, in the folder's language
     verdict = load_verdict(Path(args.verdict))
-    _speak_as_here()
+    if verdict.language is not None:  # a verdict speaks as the run that made it, wherever it is published
+        use_language(verdict.language)
     if args.ci:  # as `dgbot ci --publish` does, from a verdict an earlier step saved
         from dgbot.ci.publish import publish_from_runner
         from dgbot.ci.runners import detect_runner
@@ -190,10 +192,11 @@ def cmd_publish(args: argparse.Namespace) -> int:
         return _exit_code(verdict)
     missing = [f"--{name}" for name in ("forge", "repo", "sha") if not getattr(args, name)]
     if missing:
-        raise UsageError(f"{', '.join(missing)} needed (or --ci, to take them from the CI job's variables)")
+        said = _("{options} needed (or --ci, to take them from the CI job's variables)")
+        raise UsageError(said.format(options=", ".join(missing)))
     branch = args.branch or ci_branch(os.environ)
     if not branch:
-        raise UsageError("--branch is needed: the governance issue is per branch")
+        raise UsageError(_("--branch is needed: the governance issue is per branch"))
     forge = build_forge(args.forge, args.repo, os.environ, url=args.url)
     target = Target(args.sha, branch, args.pr, args.report_url or ci_report_url(os.environ))
     outcome = publish(forge, verdict, target)
@@ -211,9 +214,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 
 def _speak_as_here() -> None:
-    """A verdict file alone has no settings: speak as DGBOT_LANGUAGE or the `.dgbot.yml` here say."""
+    """Before a verdict names its language: speak as DGBOT_LANGUAGE or the `.dgbot.yml` here say."""
     from dgbot.dmp.settings import load_settings
-    from dgbot.words import use_language
 
     use_language(load_settings(Path.cwd(), os.environ)[0].language)
 
@@ -241,7 +243,7 @@ def _parameters(pairs: Sequence[str]) -> dict[str, Any]:
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name.isidentifier():
-            raise UsageError(f"-p takes NAME=VALUE with a Python name, not {pair!r}")
+            raise UsageError(_("-p takes NAME=VALUE with a Python name, not {pair}").format(pair=repr(pair)))
         try:
             found[name] = json.loads(value)
         except ValueError:

@@ -15,9 +15,8 @@ from dgbot.dmp.find import choose_plan
 from dgbot.dmp.paths import parse_path
 from dgbot.dmp.settings import CONFIG_NAME, load_settings, settings_from_bytes
 from dgbot.errors import UsageError
-from dgbot.fs.read import NEVER
 from dgbot.records import CheckResult, Finding, Location, Severity, Verdict, sort_findings
-from dgbot.words import N_, _, use_language
+from dgbot.words import N_, _, current_language, use_language
 
 if TYPE_CHECKING:
     from dgbot.snapshot import Snapshot
@@ -71,7 +70,9 @@ def validate_path(target: Path, environ: Mapping[str, str] | None = None) -> Pla
         use_language(settings.language)
         validation = validate_file(target, str(target))
         checks = _leading(None, validation.findings)
-        verdict = Verdict(tuple(checks), __version__, plan=_plan_info(validation))
+        verdict = Verdict(
+            tuple(checks), __version__, plan=_plan_info(validation), language=current_language()
+        )
         return PlanRun(verdict, validation, settings, None)
     settings, config_findings = load_settings(target, environ)
     use_language(settings.language)
@@ -80,7 +81,13 @@ def validate_path(target: Path, environ: Mapping[str, str] | None = None) -> Pla
     found = validate_file(plan_path, plan_path.relative_to(target).as_posix(), target) if plan_path else None
     plan_findings = found.findings if found else (missing,) if missing else ()
     checks = _leading(config_findings if has_config else None, plan_findings)
-    verdict = Verdict(tuple(checks), __version__, repository=str(target), plan=_plan_info(found))
+    verdict = Verdict(
+        tuple(checks),
+        __version__,
+        repository=str(target),
+        plan=_plan_info(found),
+        language=current_language(),
+    )
     return PlanRun(verdict, found, settings, target)
 
 
@@ -115,7 +122,7 @@ def _symlink(snapshot: Snapshot, name: str, check: str) -> Finding | None:
     entry = snapshot.find(name)
     if entry is None or entry.mode != MODE_SYMLINK or entry.key is not None:
         return None
-    message = f"the file is a symbolic link; {NEVER}"
+    message = _("the file is a symbolic link; dgbot never reads through one")
     return Finding(check, "unsafe-path", Severity.ERROR, message, Location(name))
 
 
@@ -186,5 +193,6 @@ def govern(
         repository=str(root),
         commit=snapshot.commit,
         plan=_plan_info(validation),
+        language=current_language(),
     )
     return GovernanceRun(verdict, validation, settings, snapshot)

@@ -12,6 +12,7 @@ from dgbot.dmp.paths import parse_path
 from dgbot.dmp.plan import Access, Plan
 from dgbot.dmp.source import Document
 from dgbot.records import Finding, Severity
+from dgbot.words import _
 
 CHECK = "dmp.semantic"
 
@@ -105,31 +106,37 @@ def access_notes(plan: Plan, document: Document) -> Iterator[Finding]:
                     CHECK,
                     "access-contradicted",
                     Severity.WARNING,
-                    f"accessRights says {dataset.access.value}, but {key} {_shown(said)} says {words.value}",
+                    _("accessRights says {access}, but {key} {value} says {said}").format(
+                        access=dataset.access.value, key=key, value=_shown(said), said=words.value
+                    ),
                     document.locate(parts, "accessRights"),
-                    hint=f"make accessRights and {key} agree",
+                    hint=_("make accessRights and {key} agree").format(key=key),
                 )
         elif words is not None:
             yield Finding(
                 CHECK,
                 "access-from-form",
                 Severity.NOTICE,
-                f'dgbot takes the access level "{words.value}" from {key} {_shown(said)}',
+                _('dgbot takes the access level "{access}" from {key} {value}').format(
+                    access=words.value, key=key, value=_shown(said)
+                ),
                 document.locate((*parts, key)),
-                hint="write accessRights in this entry to state the access level yourself",
+                hint=_("write accessRights in this entry to state the access level yourself"),
             )
         else:
             yield Finding(
                 CHECK,
                 "access-unknown",
                 Severity.NOTICE,
-                f"dgbot cannot tell the access level from {key} {_shown(said)}, so it does not check "
-                "who may see these data",
+                _(
+                    "dgbot cannot tell the access level from {key} {value}, so it does not check "
+                    "who may see these data"
+                ).format(key=key, value=_shown(said)),
                 document.locate((*parts, key)),
-                hint="write accessRights in this entry (see the profile's schema for its values)"
-                + (
-                    ""
-                    if isinstance(said, int)
-                    else f", or write {key} as one word: 公開, 共有, 非公開 or 公開猶予"
-                ),
+                hint=_("write accessRights in this entry (see the profile's schema for its values)")
+                if isinstance(said, int)
+                else _(
+                    "write accessRights in this entry (see the profile's schema for its values), "
+                    "or write {key} as one word: 公開, 共有, 非公開 or 公開猶予"
+                ).format(key=key),
             )

@@ -13,6 +13,7 @@ from typing import Any
 import nbformat
 
 from dgbot.records import Finding, Location, Severity
+from dgbot.words import _
 
 # CSI and OSC escape sequences: IPython colours its tracebacks, a record must not carry them.
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
@@ -90,7 +91,11 @@ class Execution:
         if self.ok:
             return None
         chosen = self.job.parameter_set
-        message = self.message + (f" (parameter set {chosen})" if chosen else "")
+        message = (
+            _("{message} (parameter set {name})").format(message=self.message, name=chosen)
+            if chosen
+            else self.message
+        )
         return Finding(CHECK, self.outcome.value, Severity.ERROR, message, Location(path=self.job.name))
 
     def to_dict(self) -> dict[str, Any]:
@@ -135,4 +140,7 @@ def first_error(notebook: nbformat.NotebookNode) -> CellError | None:
 def describe(error: CellError) -> str:
     """One line for a record: the cell as a person counts it (from 1), the error name and value."""
     value = error.value.strip().splitlines()
-    return f"cell {error.cell_index + 1} raised {error.name}" + (f": {value[0]}" if value else "")
+    if not value:
+        return _("cell {number} raised {error}").format(number=error.cell_index + 1, error=error.name)
+    said = _("cell {number} raised {error}: {value}")
+    return said.format(number=error.cell_index + 1, error=error.name, value=value[0])

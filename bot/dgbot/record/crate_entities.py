@@ -13,6 +13,7 @@ from dgbot.fs.budget import HashBudget
 from dgbot.fs.read import check_regular
 from dgbot.record.provenance import key_sha256
 from dgbot.snapshot import FileEntry
+from dgbot.words import _
 
 _STATUS = {True: "http://schema.org/CompletedActionStatus", False: "http://schema.org/FailedActionStatus"}
 
@@ -33,7 +34,8 @@ def add_file(crate: Any, root: Path, entry: FileEntry, budget: HashBudget) -> An
             check_regular(root, entry.path, follow=True)
         except (UnsafePathError, OSError) as exc:
             budget.refuse(entry.path, exc)
-            budget.skipped[entry.path] += "; it is left out of the crate"
+            said = _("{reason}; it is left out of the crate")
+            budget.skipped[entry.path] = said.format(reason=budget.skipped[entry.path])
             return None
     digest = key_sha256(entry.key) if entry.key is not None else budget.sha256(root, entry.path)
     if entry.key is not None:

@@ -19,6 +19,7 @@ from dgbot.record.annex_rules import data_folders, ensure_annex_rules
 from dgbot.record.run import PROVENANCE
 from dgbot.records import Finding, Location, Severity
 from dgbot.snapshot.lastrun import UntrustedRun, load_last_run
+from dgbot.words import _
 
 CHECK = "record"
 _FAILED = ("error", "impossible")
@@ -58,13 +59,15 @@ def load_provenance(root: Path, settings: Settings, committed: bool = False) -> 
     """
     path = root / settings.report_dir.strip("/") / PROVENANCE
     if not os.path.lexists(path):
-        raise UsageError(f"no run to record: {path} does not exist (run `dgbot run` first)")
+        raise UsageError(
+            _("no run to record: {path} does not exist (run `dgbot run` first)").format(path=path)
+        )
     try:
         loaded = load_last_run(root, settings.report_dir, check_commit=False, committed=committed).record
     except UntrustedRun as why:
-        raise UsageError(f"no run to record: {why}") from None
+        raise UsageError(_("no run to record: {why}").format(why=why)) from None
     if loaded.get("provenance_version") != 1:
-        raise UsageError(f"{path} is not a dgbot provenance record")
+        raise UsageError(_("{path} is not a dgbot provenance record").format(path=path))
     return loaded
 
 
@@ -84,17 +87,18 @@ def refusal(record: Mapping[str, Any], head: str | None, where: str) -> Finding 
     """Why this run cannot become a repeatable record, or None when it can."""
     state = record.get("repository") or {}
     if isinstance(record.get("aside"), dict):
-        why = (
+        why = _(
             "the last run was a re-run aside (dgbot ci or the reproducibility notebook): it wrote its "
-            f"outputs to {record['aside'].get('folder')}/, not into the repository; "
-            "run `dgbot run`, then record"
-        )
+            "outputs to {folder}/, not into the repository; run `dgbot run`, then record"
+        ).format(folder=record["aside"].get("folder"))
     elif record.get("status") != "success":
-        why = "the last run failed; only a run that succeeded can be recorded for `datalad rerun`"
+        why = _("the last run failed; only a run that succeeded can be recorded for `datalad rerun`")
     elif state.get("dirty") is not False:
-        why = "the last run started on uncommitted changes; commit them and run again"
+        why = _("the last run started on uncommitted changes; commit them and run again")
     elif state.get("commit") != head:
-        why = f"the last run was on commit {state.get('commit')}, not on HEAD ({head}); run again"
+        why = _("the last run was on commit {commit}, not on HEAD ({head}); run again").format(
+            commit=state.get("commit"), head=head
+        )
     else:
         return None
     return Finding(CHECK, "not-repeatable", Severity.ERROR, why, Location(path=where))
@@ -154,7 +158,9 @@ def _record(
 
     dataset = Dataset(str(root))
     if not dataset.is_installed():
-        raise UsageError(f"{root} is not a DataLad dataset (create one with `datalad create`)")
+        raise UsageError(
+            _("{root} is not a DataLad dataset (create one with `datalad create`)").format(root=root)
+        )
     report = settings.report_dir.strip("/")
     record = load_provenance(root, settings)
     refused = refusal(record, dataset.repo.get_hexsha(), f"{report}/{PROVENANCE}")

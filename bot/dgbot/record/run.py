@@ -27,6 +27,7 @@ from dgbot.record.aside import ASIDE, keep_aside, to_copy
 from dgbot.record.parameter_sets import parameter_sets
 from dgbot.records import Finding, Location, Severity
 from dgbot.snapshot import FileEntry, Snapshot, snapshot_worktree
+from dgbot.words import _
 
 NOTEBOOKS = "notebooks"  # executed copies, under the report folder
 PROVENANCE = "provenance.json"
@@ -50,7 +51,7 @@ def select_notebooks(root: Path, plan: Plan, named: Sequence[str]) -> tuple[list
     if named:
         for name in named:
             if not _inside(root, name):
-                raise UsageError(f"no notebook {name!r} in {root}")
+                raise UsageError(_("no notebook {name} in {root}").format(name=repr(name), root=root))
         return [PurePosixPath(n).as_posix() for n in named], []
     chosen, missing = [], []
     for index, name in enumerate(plan.reproducibility.notebooks):
@@ -58,7 +59,8 @@ def select_notebooks(root: Path, plan: Plan, named: Sequence[str]) -> tuple[list
             chosen.append(name)
             continue
         where = Location(path=plan.source, json_path=f"$.reproducibility.notebooks[{index}]")
-        message = f"the plan marks the notebook {name!r} for CI, but the repository has no such file"
+        message = _("the plan marks the notebook {name} for CI, but the repository has no such file")
+        message = message.format(name=repr(name))
         missing.append(Finding(CHECK, "missing", Severity.ERROR, message, where))
     return chosen, missing
 

@@ -10,6 +10,7 @@ from dgbot.errors import UsageError
 from dgbot.fs.ignore import ensure_ignored_reports
 from dgbot.record.annex_rules import data_folders, ensure_annex_rules
 from dgbot.record.datalad import QUIET, Result, as_result, datalad_quiet
+from dgbot.words import _
 
 ANNEX_OBJECTS = "/.git/annex/objects/"
 
@@ -19,7 +20,8 @@ def _dataset(root: Path) -> Any:
 
     dataset = Dataset(str(root))
     if not dataset.is_installed():
-        raise UsageError(f"{root} is not a DataLad dataset (create one with `datalad create --force {root}`)")
+        said = _("{root} is not a DataLad dataset (create one with `datalad create --force {root}`)")
+        raise UsageError(said.format(root=root))
     return dataset
 
 
@@ -41,7 +43,8 @@ def unlock_outputs(root: Path, folders: Iterable[str]) -> list[str]:
         with datalad_quiet():
             for result in _dataset(root).unlock(path=locked, **QUIET):
                 if as_result(result).failed:
-                    raise UsageError(f"cannot unlock {result.get('path')}: {as_result(result).message}")
+                    said = _("cannot unlock {path}: {reason}")
+                    raise UsageError(said.format(path=result.get("path"), reason=as_result(result).message))
     return locked
 
 
