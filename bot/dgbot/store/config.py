@@ -33,6 +33,7 @@ class StateConfig:
     requeue_after: float = 300.0  # seconds a queued job may wait before the sweep queues it again
     tries: int = 5  # a job failing this many times ends as failed
     backoff: float = 10.0  # seconds before the second try, doubled each time, jittered
+    queue_name: str = "dgbot"  # several bots may share one Redis under different names
 
     @property
     def embedded(self) -> bool:
@@ -62,4 +63,5 @@ class StateConfig:
             requeue_after=_seconds(environ, "DGBOT_REQUEUE_AFTER", 300.0),
             tries=int(tries),
             backoff=_seconds(environ, "DGBOT_JOB_BACKOFF", 10.0),
+            queue_name=environ.get("DGBOT_QUEUE_NAME") or "dgbot",
         )
