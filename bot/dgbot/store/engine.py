@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,7 +13,7 @@ from alembic.script import ScriptDirectory
 from dgbot.errors import UsageError
 from dgbot.store.config import StateConfig
 
-MIGRATIONS = Path(__file__).with_name("migrations")
+MIGRATIONS = "dgbot.store:migrations"  # Alembic finds the package folder itself (also in a wheel)
 
 
 def create_store_engine(url: str) -> sa.Engine:
@@ -38,7 +37,7 @@ def create_store_engine(url: str) -> sa.Engine:
 
 def _alembic(connection: sa.Connection) -> Config:
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("script_location", MIGRATIONS)
     config.attributes["connection"] = connection
     return config
 
