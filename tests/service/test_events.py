@@ -161,6 +161,22 @@ def test_github_form_encoded_deliveries_are_read() -> None:
             b'{"ref": "refs/heads/m", "repository": {"full_name": "o/r"}, "after": "xyz"}',
             "$.after: a commit SHA",
         ),
+        (
+            b'{"ref": "refs/heads/m", "repository": {"full_name": "o/'
+            + b"r" * 600
+            + b'"}, "after": "'
+            + b"a" * 40
+            + b'"}',
+            "$.repository.full_name: too long to store",
+        ),
+        (
+            b'{"ref": "refs/heads/'
+            + b"m" * 500
+            + b'", "repository": {"full_name": "o/r"}, "after": "'
+            + b"a" * 40
+            + b'"}',
+            "$.ref: too long to store",
+        ),
     ],
 )
 def test_a_malformed_payload_says_what_is_wrong(body: bytes, message: str) -> None:

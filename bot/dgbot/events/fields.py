@@ -49,12 +49,12 @@ def get(data: dict[str, Any], *keys: str, kind: type = str) -> Any:
 
 def optional(data: dict[str, Any], *keys: str, kind: type = str) -> Any:
     """Like `get`, None when absent; a value of the wrong type is still an error."""
-    try:
-        return get(data, *keys, kind=kind)
-    except PayloadError as exc:
-        if str(exc).endswith(": missing") or str(exc).endswith("an object is needed"):
+    value: Any = data
+    for key in keys:
+        if not isinstance(value, dict) or value.get(key) is None:
             return None
-        raise
+        value = value[key]
+    return get(data, *keys, kind=kind)
 
 
 def commit_id(data: dict[str, Any], *keys: str) -> str:

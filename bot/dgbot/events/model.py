@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from dgbot.errors import EXIT_USAGE, DgbotError
@@ -42,13 +42,16 @@ class Event:
         return f"{self.forge}:{self.repository}:{what}:{self.commit}"
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = {name: getattr(self, name) for name in _EVENT_FIELDS}  # flat: no asdict deep copy
         data["changed"] = list(self.changed)
         return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Event:
         return cls(**{**data, "changed": tuple(data.get("changed", ()))})
+
+
+_EVENT_FIELDS = tuple(f.name for f in fields(Event))
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from dgbot.events.hooks import HEADERS
 from dgbot.events.model import Delivery, Event, PayloadError
 
 ZERO = "0" * 40
+LONGEST = 500  # the store's columns hold 512 characters: a repository name, a branch (with its forge)
 PR_ACTIONS = {"opened", "synchronize", "synchronized", "reopened", "open", "update", "reopen"}
 
 
@@ -28,8 +29,25 @@ def read_delivery(forge: str, headers: Mapping[str, str], body: bytes, content_t
     result = parse(forge, name, data)
     if isinstance(result, str):
         repository = _repository(forge, data)
+        _fits(_REPOSITORY[forge == "gitlab"], repository)
         return Delivery(forge, delivery, name, "ignored", repository, reason=result)
+    _fits(_REPOSITORY[forge == "gitlab"], result.repository)
+    _fits(_BRANCH[(forge == "gitlab", result.kind)], result.lane)  # the lane: the repository and its branch
     return Delivery(forge, delivery, name, "job", result.repository, result)
+
+
+_REPOSITORY = {False: "$.repository.full_name", True: "$.project.path_with_namespace"}
+_BRANCH = {
+    (False, "push"): "$.ref",
+    (True, "push"): "$.ref",
+    (False, "pull_request"): "$.pull_request.head.ref",
+    (True, "pull_request"): "$.object_attributes.source_branch",
+}
+
+
+def _fits(path: str, value: str | None) -> None:
+    if value is not None and len(value) > LONGEST:
+        raise PayloadError(f"{path}: too long to store (over {LONGEST} characters)")
 
 
 def _repository(forge: str, data: dict[str, Any]) -> str | None:

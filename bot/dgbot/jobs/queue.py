@@ -11,6 +11,7 @@ from typing import Any
 
 from huey import RedisHuey, SqliteHuey, crontab
 
+from dgbot.fs.write import make_folder
 from dgbot.store.config import StateConfig
 
 
@@ -22,7 +23,7 @@ class Queue:
         if config.redis_url:
             self.huey: Any = RedisHuey(name, url=config.redis_url, results=False, utc=True)
         else:
-            config.state_dir.mkdir(parents=True, exist_ok=True)
+            make_folder(config.state_dir, config.state_dir)  # the operator's folder: trusted as a root
             path = str(config.state_dir / "queue.db")
             self.huey = SqliteHuey(name, filename=path, results=False, utc=True, timeout=30)
         self._run: Callable[[int], Any] = lambda job_id: None

@@ -25,6 +25,7 @@ from dgbot.store.config import StateConfig
 log = logging.getLogger("dgbot.jobs")
 Body = Callable[[Event, JobContext], dict[str, Any]]
 Schedule = Callable[[int, float], None]  # queue job N again after so many seconds
+RELAY_INTERVAL = 0.25  # seconds between looks for newly stored jobs when there were none
 
 
 def holder_name() -> str:
@@ -115,8 +116,21 @@ class Runner:
             except sa.exc.SQLAlchemyError:
                 log.warning("could not renew the lease", extra={"job": job_id}, exc_info=True)
 
+    def relay(self, stop: threading.Event, interval: float = RELAY_INTERVAL) -> None:
+        """The outbox relay: queue the jobs the web app stored, as they come, until `stop` is set."""
+        while not stop.is_set():
+            try:
+                ids = jobstore.admit(self.engine)
+            except sa.exc.SQLAlchemyError:
+                log.warning("could not read the jobs to queue", exc_info=True)
+                ids = []
+            for job_id in ids:
+                self.schedule(job_id, 0)
+            if not ids:
+                stop.wait(interval)
+
     def sweep(self) -> list[int]:
-        """Queue again what is stored but not queued, lost, or left by a dead worker."""
+        """Queue again what the queue lost (or the relay marked but did not queue), or a dead worker left."""
         ids = jobstore.sweep(self.engine, self.config.requeue_after, self.config.tries, holder_dead)
         for job_id in ids:
             self.schedule(job_id, 0)

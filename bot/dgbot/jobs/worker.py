@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -38,15 +39,20 @@ def build_runner(config: StateConfig, environ: Mapping[str, str], queue: Queue) 
 
 
 def run_worker(config: StateConfig, environ: Mapping[str, str], concurrency: int) -> int:
-    """Recover what a dead worker left, then consume the queue until stopped."""
+    """Recover what a dead worker left, relay newly stored jobs into the queue, consume it until stopped."""
     queue = Queue(config)
     runner = build_runner(config, environ, queue)
     queue.serve(runner.run, runner.sweep)
-    runner.sweep()  # jobs a killed server stored but never queued, a killed worker's jobs on this host
+    runner.sweep()  # jobs lost by the queue, a killed worker's jobs on this host
+    stop = threading.Event()
+    relay = threading.Thread(target=runner.relay, args=(stop,), name="dgbot-relay", daemon=True)
+    relay.start()
     log.info("worker started with %d thread(s)", concurrency)
     consumer = _Consumer(
         queue.huey, workers=concurrency, worker_type="thread", periodic=True, check_worker_health=True
     )
     consumer.run()
+    stop.set()
+    relay.join(10)
     runner.engine.dispose()
     return 0

@@ -11,6 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from dgbot.errors import UsageError
+from dgbot.fs.write import make_folder
 from dgbot.store.config import StateConfig
 
 MIGRATIONS = "dgbot.store:migrations"  # Alembic finds the package folder itself (also in a wheel)
@@ -63,7 +64,7 @@ def upgrade(engine: sa.Engine) -> None:
 def open_engine(config: StateConfig) -> sa.Engine:
     """The store, ready: the embedded SQLite store is migrated; any other must already be current."""
     if config.embedded:
-        config.state_dir.mkdir(parents=True, exist_ok=True)
+        make_folder(config.state_dir, config.state_dir)  # the operator's folder: trusted as a root
     engine = create_store_engine(config.database_url)
     if config.embedded:
         upgrade(engine)

@@ -4,7 +4,8 @@ The queue only says "look at job N"; the store decides. A job is claimed with a 
 UPDATE (one winner, in SQLite and PostgreSQL alike), holds its branch (`lanes`) for the
 length of a lease that a heartbeat renews, and ends `done` only by the holder of that lease.
 So a job delivered twice by the queue, or queued again by the sweep, runs once; a job whose
-worker was killed is claimed again once its lease ran out.
+worker was killed is claimed again once its lease ran out. A job the web app stored is
+admitted by a worker's relay (`admit`: its branch and repository recorded) before it is queued.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from dgbot.store.sql import epoch, utcnow
-from dgbot.store.tables import jobs, lanes
+from dgbot.store.sql import epoch, insert_new, utcnow
+from dgbot.store.tables import jobs, lanes, repositories
 
 FINAL = ("done", "failed", "superseded")
 
@@ -127,7 +128,7 @@ def fail(engine: sa.Engine, job: sa.Row[Any], holder: str, error: str, tries: in
 
 
 def sweep(engine: sa.Engine, requeue_after: float, tries: int, dead: Callable[[str], bool]) -> list[int]:
-    """Jobs to queue (again): stored but never queued, lost by the queue, or left by a dead worker.
+    """Jobs to queue again: queued long ago but still pending (lost by the queue), or left by a dead worker.
 
     `dead(holder)` tells whether a holder is known to be gone (a worker of this host that
     no longer runs): its jobs are recovered at once rather than when their lease runs out.
@@ -163,6 +164,53 @@ def sweep(engine: sa.Engine, requeue_after: float, tries: int, dead: Callable[[s
         if ids:
             connection.execute(jobs.update().where(jobs.c.id.in_(ids)).values(queued_at=now))
         return ids
+
+
+def admit(engine: sa.Engine, limit: int = 500) -> list[int]:
+    """Jobs stored but never queued, oldest first: marked queued, their branch and repository recorded.
+
+    Each is returned to one caller only, however many workers relay at once; a worker killed
+    before it queued them leaves them to the sweep.
+    """
+    now = epoch()
+    with engine.begin() as connection:
+        fresh = jobs.c.state == "pending", jobs.c.queued_at.is_(None)
+        ids = list(
+            connection.execute(sa.select(jobs.c.id).where(*fresh).order_by(jobs.c.id).limit(limit)).scalars()
+        )
+        if not ids:
+            return []
+        marked = connection.execute(
+            jobs.update()
+            .where(jobs.c.id.in_(ids), jobs.c.queued_at.is_(None))
+            .values(queued_at=now)
+            .returning(
+                jobs.c.id, jobs.c.lane, jobs.c.forge, jobs.c.repository, jobs.c.payload, jobs.c.created
+            )
+        ).all()
+        for job in sorted(marked, key=lambda row: row.id):
+            if not insert_new(connection, lanes, {"lane": job.lane, "newest": job.id, "finished": 0}):
+                connection.execute(
+                    lanes.update()
+                    .where(lanes.c.lane == job.lane, lanes.c.newest < job.id)
+                    .values(newest=job.id)
+                )
+            installation = job.payload.get("installation")
+            seen = {"forge": job.forge, "full_name": job.repository}
+            if (
+                not insert_new(
+                    connection,
+                    repositories,
+                    {**seen, "installation": installation, "first_seen": job.created},
+                )
+                and installation is not None
+            ):
+                connection.execute(
+                    repositories.update()
+                    .where(repositories.c.forge == job.forge, repositories.c.full_name == job.repository)
+                    .values(installation=installation)
+                )
+    return sorted(job.id for job in marked)
 
 
 def counts(engine: sa.Engine) -> dict[str, int]:

@@ -1,8 +1,9 @@
 """The Flask app: POST /hooks/<forge>, GET /healthz, /readyz, /metrics.
 
-A hook verifies the signature over the raw body, parses, stores the delivery and its job in
-one transaction, queues the job and answers 202; the worker does the rest. A job that could
-not be queued is still stored, and the worker's sweep queues it.
+A hook verifies the signature over the raw body, parses, stores the delivery and its job
+(`Inbox`: together with the deliveries arriving at the same time, in one transaction) and
+answers 202 once they are committed; the worker queues the job (the outbox relay) and does
+the rest.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from dgbot.events.normalize import read_delivery
 from dgbot.jobs.metrics import DELIVERIES
 from dgbot.jobs.queue import Queue
 from dgbot.store.config import StateConfig
-from dgbot.store.deliveries import NewJob, receive
+from dgbot.store.deliveries import Arrival, NewJob
 from dgbot.store.engine import open_engine
+from dgbot.store.inbox import Inbox
 from dgbot.web.metrics import render_metrics
 
 MAX_BODY = 25 * 1024 * 1024  # GitHub's own cap: larger events are never delivered
@@ -35,11 +37,13 @@ class Bot:
     engine: sa.Engine
     queue: Queue
     hooks: Mapping[str, Hook]
+    inbox: Inbox
 
 
 def build_bot(environ: Mapping[str, str]) -> Bot:
     config = StateConfig.from_environ(environ)
-    return Bot(open_engine(config), Queue(config), enabled_hooks(environ))
+    engine = open_engine(config)
+    return Bot(engine, Queue(config), enabled_hooks(environ), Inbox(engine))
 
 
 def _answer(code: int, **fields: object) -> tuple[Response, int]:
@@ -80,9 +84,9 @@ def create_app(bot: Bot) -> Flask:
                 event.kind,
                 event.commit,
                 event.to_json(),
-                event.installation,
             )
-        receipt = receive(bot.engine, forge, delivery.id, delivery.name, delivery.repository, job)
+        arrival = Arrival(forge, delivery.id, delivery.name, delivery.repository, job)
+        receipt = bot.inbox.receive(arrival)
         DELIVERIES.labels(forge, delivery.name, receipt.outcome).inc()
         log.info(
             "delivery %s", receipt.outcome, extra={**where, "outcome": receipt.outcome, "job": receipt.job}
@@ -91,12 +95,6 @@ def create_app(bot: Bot) -> Flask:
             return _answer(200, outcome="duplicate", job=receipt.job)
         if receipt.outcome == "ignored":
             return _answer(202, outcome="ignored", reason=delivery.reason)
-        try:
-            bot.queue.enqueue(receipt.job or 0)
-        except Exception:  # stored all the same: the sweep queues it
-            log.warning(
-                "could not queue the job; the sweep will", extra={**where, "job": receipt.job}, exc_info=True
-            )
         return _answer(202, outcome="queued", job=receipt.job)
 
     @app.get("/healthz")

@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from dgbot.errors import EXIT_OK, UsageError
+from dgbot.fs.write import make_folder
 
 LOG_FORMATS = ("text", "json")
 
@@ -20,7 +21,7 @@ def _prepare(args: argparse.Namespace) -> Any:
     config = StateConfig.from_environ(os.environ)
     configure_logging(args.log_format)
     metrics = config.state_dir / "metrics"
-    metrics.mkdir(parents=True, exist_ok=True)
+    make_folder(config.state_dir, metrics)
     os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(metrics))  # before prometheus_client is imported
     return config
 
@@ -38,7 +39,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     open_engine(config).dispose()  # migrates the embedded store; refuses an outdated PostgreSQL one
     if not enabled_hooks(os.environ):
         sys.stderr.write("dgbot: warning: no forge is enabled (set DGBOT_<FORGE>_WEBHOOK_SECRET)\n")
-    return run_server(os.environ, args.bind, args.workers)
+    return run_server(os.environ, args.bind, args.workers, args.threads)
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
@@ -55,7 +56,7 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
     config = StateConfig.from_environ(os.environ)
     if config.embedded:
-        config.state_dir.mkdir(parents=True, exist_ok=True)
+        make_folder(config.state_dir, config.state_dir)
     engine = create_store_engine(config.database_url)
     upgrade(engine)
     if not args.quiet:
@@ -75,6 +76,7 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     serve = commands.add_parser("serve", parents=[common], help="serve the forges' webhooks (gunicorn)")
     serve.add_argument("--bind", default="127.0.0.1:8080", help="HOST:PORT (default: 127.0.0.1:8080)")
     serve.add_argument("--workers", type=_positive, default=2, help="gunicorn worker processes (default: 2)")
+    serve.add_argument("--threads", type=_positive, default=8, help="threads per worker process (default: 8)")
     serve.add_argument("--log-format", choices=LOG_FORMATS, default="text", help="log lines as text or JSON")
     serve.set_defaults(handler=cmd_serve)
     worker = commands.add_parser("worker", parents=[common], help="run the queued jobs until stopped")

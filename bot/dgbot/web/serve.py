@@ -33,11 +33,13 @@ def _child_exit(_server: Any, worker: Any) -> None:
         multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
 
 
-def run_server(environ: Mapping[str, str], bind: str, workers: int) -> int:
+def run_server(environ: Mapping[str, str], bind: str, workers: int, threads: int) -> int:
+    """gunicorn's threaded workers: a process's concurrent deliveries share one commit (dgbot.store.inbox)."""
     options = {
         "bind": bind,
         "workers": workers,
-        "worker_class": "sync",
+        "worker_class": "gthread",
+        "threads": threads,
         "timeout": 30,
         "graceful_timeout": 10,
         "accesslog": None,  # dgbot's own log line per delivery says what matters, without payloads
