@@ -473,6 +473,10 @@ def build_parser() -> argparse.ArgumentParser:
     madmp.add_argument("-o", "--output", metavar="FILE", help="write to this file instead of standard output")
     madmp.add_argument("--standard", choices=STANDARDS, default="1.2", help="maDMP version (default: 1.2)")
     madmp.set_defaults(handler=cmd_madmp)
+
+    from dgbot.web.commands import add_commands  # serve, worker, db upgrade: the bot service
+
+    add_commands(commands, common)
     return parser
 
 
