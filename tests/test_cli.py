@@ -20,7 +20,7 @@ EXAMPLE_REPO = REPO_ROOT / "examples" / "repo"
 BROKEN_YAML = """\
 schema: basic
 workflowIdentifier: neuro
-contentSize: 100 GB
+contentSize: 100 gigabytes
 datasetStructure: with_code
 title: Broken plan
 datasets:
@@ -46,7 +46,7 @@ def test_every_error_at_once_located_and_readable(broken: Path, capsys: pytest.C
     assert main(["validate", str(broken)]) == 1
     out = capsys.readouterr().out
     assert "dmp.yaml:3:14 $.contentSize" in out
-    assert 'the text "100 GB" is not allowed here (did you mean "100GB"?)' in out
+    assert 'the text "100 gigabytes" is not a size: write a number and a unit' in out
     assert "dmp.yaml:8:11 $.datasets[0].path" in out
     assert "dmp.yaml:9:5 $.datasets[0].acessRights" in out
     assert 'unknown field "acessRights" (did you mean "accessRights"?)' in out
@@ -62,7 +62,7 @@ def test_json_output_follows_the_verdict_schema(broken: Path, capsys: pytest.Cap
     assert verdict["counts"] == {"error": 3, "warning": 0, "notice": 0}
     assert verdict["plan"]["path"] == "dmp.yaml"
     rules = sorted(f["rule"] for f in verdict["checks"][0]["findings"])
-    assert rules == ["additionalProperties", "enum", "pattern"]
+    assert rules == ["additionalProperties", "format", "pattern"]
 
 
 def test_json_output_of_a_valid_plan(capsys: pytest.CaptureFixture[str]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextvars
 import io
 import json
 import os
@@ -16,6 +17,7 @@ from dgbot.choices import REPORTS, STANDARDS
 from dgbot.clihelp import help_of
 from dgbot.errors import EXIT_FAILURE, EXIT_INTERNAL, EXIT_OK, DgbotError, PlanError, UsageError
 from dgbot.render.escape import visible, visible_lines
+from dgbot.words import _, use_language
 
 # Each command imports what it needs: `dgbot check` starts git before importing the checks,
 # and `dgbot validate` (a pre-commit hook) never imports them.
@@ -51,7 +53,7 @@ def cmd_madmp(args: argparse.Namespace) -> int:
     validation = run.validation
     if validation is None or validation.plan is None or not validation.valid:
         sys.stderr.write(render_text(run.verdict, _colour(sys.stderr), quiet=True))
-        sys.stderr.write("the plan must be valid before it can be exported\n")
+        sys.stderr.write(_("the plan must be valid before it can be exported") + "\n")
         return EXIT_FAILURE
     try:
         document = export_madmp(validation.plan, args.standard)
@@ -153,17 +155,16 @@ def cmd_generate(args: argparse.Namespace) -> int:
     plan = run.validation.plan if run.validation is not None else None
     if plan is None or run.verdict.status is not Status.SUCCESS:
         sys.stderr.write(render_text(run.verdict, _colour(sys.stderr), quiet=True))
-        sys.stderr.write("the plan and .dgbot.yml must be valid before notebooks can be generated\n")
+        sys.stderr.write(_("the plan and .dgbot.yml must be valid before notebooks can be generated") + "\n")
         return EXIT_FAILURE
     out = Path(args.out) if args.out else None
     if args.check:
         drift = check_folder(plan, run.settings, root, out)
         for state in drift:
-            sys.stdout.write(f"drift: {visible(state.message)}\n")
+            sys.stdout.write(_("drift: {message}").format(message=visible(state.message)) + "\n")
         if not args.quiet:
-            sys.stdout.write(
-                f"{len(drift)} difference(s) from what the plan generates\n" if drift else "no drift\n"
-            )
+            differences = _("{count} difference(s) from what the plan generates").format(count=len(drift))
+            sys.stdout.write((differences if drift else _("no drift")) + "\n")
         return EXIT_FAILURE if drift else EXIT_OK
     for action in generate_into(plan, run.settings, root, out):
         if not args.quiet or action.done in ("kept", "written-beside", "skipped"):
@@ -177,7 +178,10 @@ def cmd_publish(args: argparse.Namespace) -> int:
     from dgbot.forges.factory import build_forge, ci_branch, ci_report_url
     from dgbot.forges.publish import Target, publish
 
+    _speak_as_here()  # what is wrong with the verdict file, in the folder's language
     verdict = load_verdict(Path(args.verdict))
+    if verdict.language is not None:  # a verdict speaks as the run that made it, wherever it is published
+        use_language(verdict.language)
     if args.ci:  # as `dgbot ci --publish` does, from a verdict an earlier step saved
         from dgbot.ci.publish import publish_from_runner
         from dgbot.ci.runners import detect_runner
@@ -187,20 +191,32 @@ def cmd_publish(args: argparse.Namespace) -> int:
         return _exit_code(verdict)
     missing = [f"--{name}" for name in ("forge", "repo", "sha") if not getattr(args, name)]
     if missing:
-        raise UsageError(f"{', '.join(missing)} needed (or --ci, to take them from the CI job's variables)")
+        said = _("{options} needed (or --ci, to take them from the CI job's variables)")
+        raise UsageError(said.format(options=", ".join(missing)))
     branch = args.branch or ci_branch(os.environ)
     if not branch:
-        raise UsageError("--branch is needed: the governance issue is per branch")
+        raise UsageError(_("--branch is needed: the governance issue is per branch"))
     forge = build_forge(args.forge, args.repo, os.environ, url=args.url)
     target = Target(args.sha, branch, args.pr, args.report_url or ci_report_url(os.environ))
     outcome = publish(forge, verdict, target)
     if not args.quiet:
-        contexts = ", ".join(f"{s.context}={s.state}" for s in outcome.statuses) or "none changed"
-        sys.stdout.write(f"statuses: {visible(contexts)}\nissue: {visible(outcome.issue_action)}")
+        from dgbot.ci.publish import issue_action
+
+        contexts = ", ".join(f"{s.context}={s.state}" for s in outcome.statuses) or _("none changed")
+        sys.stdout.write(_("statuses: {statuses}").format(statuses=visible(contexts)) + "\n")
+        sys.stdout.write(_("issue: {action}").format(action=visible(issue_action(outcome.issue_action))))
         sys.stdout.write(f" (#{outcome.issue})\n" if outcome.issue is not None else "\n")
         if outcome.comment is not None:
-            sys.stdout.write(f"comment: {visible(outcome.comment)} on #{args.pr}\n")
+            said = _("comment: {id} on #{number}").format(id=visible(outcome.comment), number=args.pr)
+            sys.stdout.write(said + "\n")
     return _exit_code(verdict)
+
+
+def _speak_as_here() -> None:
+    """Before a verdict names its language: speak as DGBOT_LANGUAGE or the `.dgbot.yml` here say."""
+    from dgbot.dmp.settings import load_settings
+
+    use_language(load_settings(Path.cwd(), os.environ)[0].language)
 
 
 def _valid_plan(path: str) -> Any:
@@ -215,7 +231,7 @@ def _valid_plan(path: str) -> Any:
     run = validate_path(root, os.environ)
     if run.validation is None or run.validation.plan is None or run.verdict.status is not Status.SUCCESS:
         sys.stderr.write(render_text(run.verdict, _colour(sys.stderr), quiet=True))
-        sys.stderr.write("the plan and .dgbot.yml must be valid first\n")
+        sys.stderr.write(_("the plan and .dgbot.yml must be valid first") + "\n")
         return None
     return run
 
@@ -226,7 +242,7 @@ def _parameters(pairs: Sequence[str]) -> dict[str, Any]:
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name.isidentifier():
-            raise UsageError(f"-p takes NAME=VALUE with a Python name, not {pair!r}")
+            raise UsageError(_("-p takes NAME=VALUE with a Python name, not {pair}").format(pair=repr(pair)))
         try:
             found[name] = json.loads(value)
         except ValueError:
@@ -257,14 +273,21 @@ def cmd_record(args: argparse.Namespace) -> int:
 
     if (run := _valid_plan(args.path)) is None:
         return EXIT_FAILURE
-    results, findings = record_run(run.root, run.settings, args.message, args.push)
-    for result in results:
+    done = record_run(run.root, run.settings, args.message, args.push, run.validation.plan.dataset_structure)
+    for result in done.results:
         if not args.quiet or result.failed:
             line = f"{result.action} ({result.status}): {result.path or ''} {result.message}"
             sys.stdout.write(visible(line.rstrip()) + "\n")
-    for finding in findings:
+    for finding in done.findings:
         sys.stderr.write(f"{visible(finding.location)}: {visible(finding.message)}\n")
-    return EXIT_FAILURE if findings else EXIT_OK
+    if not done.findings:  # exit 0 either way: the run is in the history already, or now
+        said = (
+            _("recorded: {commit}").format(commit=done.commit)
+            if done.commit
+            else _("nothing to record: the run changed no file since the last commit (DataLad saved nothing)")
+        )
+        sys.stdout.write(said + "\n")
+    return EXIT_FAILURE if done.findings else EXIT_OK
 
 
 def cmd_package(args: argparse.Namespace) -> int:
@@ -284,11 +307,14 @@ def cmd_package(args: argparse.Namespace) -> int:
     budget = HashBudget()
     crate = build_crate(root, run.validation.plan, record, out, budget)
     written = write_crate(crate, root, out)
-    for _, reason in sorted(budget.skipped.items()):
-        sys.stderr.write(f"notice: {visible(reason)}\n")
+    for _name, reason in sorted(budget.skipped.items()):
+        sys.stderr.write(_("notice: {reason}").format(reason=visible(reason)) + "\n")
     if not args.quiet:
         actions = len((record or {}).get("notebooks", ()))
-        sys.stdout.write(f"crate: {visible(written)} ({len(crate.data_entities)} files, {actions} run(s))\n")
+        said = _("crate: {folder} ({files} files, {runs} run(s))").format(
+            folder=visible(written), files=len(crate.data_entities), runs=actions
+        )
+        sys.stdout.write(said + "\n")
     return EXIT_OK
 
 
@@ -446,6 +472,10 @@ def build_parser() -> argparse.ArgumentParser:
     madmp.add_argument("-o", "--output", metavar="FILE", help="write to this file instead of standard output")
     madmp.add_argument("--standard", choices=STANDARDS, default="1.2", help="maDMP version (default: 1.2)")
     madmp.set_defaults(handler=cmd_madmp)
+
+    from dgbot.web.commands import add_commands  # serve, worker, db upgrade: the bot service
+
+    add_commands(commands, common)
     return parser
 
 
@@ -508,6 +538,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run dgbot; returns the exit code (0 pass, 1 governance failure, 2 usage, 3 internal)."""
     _robust_streams()
     args = build_parser().parse_args(argv)
+    # The command speaks the language its settings name (dgbot.words), and only this command.
+    return contextvars.copy_context().run(_run, args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         code: int = args.handler(args)
     except DgbotError as exc:
@@ -519,6 +554,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             sys.stderr.write(visible_lines(traceback.format_exc()))
         said = f"{type(exc).__name__}: {visible(exc)}"
-        sys.stderr.write(f"dgbot: internal error: {said} (run with -v for details)\n")
+        sys.stderr.write(
+            "dgbot: " + _("internal error: {error} (run with -v for details)").format(error=said) + "\n"
+        )
         return EXIT_INTERNAL
     return code

@@ -16,14 +16,19 @@ from dgbot.dmp.find import PLAN_NAMES, choose_plan
 from dgbot.dmp.paths import parse_path
 from dgbot.dmp.settings import CONFIG_NAME, load_settings, settings_from_bytes
 from dgbot.errors import UsageError
-from dgbot.fs.read import NEVER
 from dgbot.records import CheckResult, Finding, Location, Severity, Verdict, sort_findings
+from dgbot.words import N_, _, current_language, use_language
 
 if TYPE_CHECKING:
     from dgbot.snapshot import Snapshot
 
-PLAN_CHECK = ("dmp", "Data Management Plan", "The plan parses and follows its profile or the maDMP standard.")
-CONFIG_CHECK = ("config", "dgbot settings (.dgbot.yml)", "The settings file follows its schema.")
+# Titles and descriptions stay English in the verdict; reports translate them where shown.
+PLAN_CHECK = (
+    "dmp",
+    N_("Data Management Plan"),
+    N_("The plan parses and follows its profile or the maDMP standard."),
+)
+CONFIG_CHECK = ("config", N_("dgbot settings (.dgbot.yml)"), N_("The settings file follows its schema."))
 
 
 @dataclass(frozen=True)
@@ -62,17 +67,28 @@ def validate_path(target: Path, environ: Mapping[str, str] | None = None) -> Pla
     if not target.exists():
         raise UsageError(f"{target} does not exist")
     if not target.is_dir():
+        settings = Settings.from_mapping({}, environ)
+        use_language(settings.language)
         validation = validate_file(target, str(target))
         checks = _leading(None, validation.findings)
-        verdict = Verdict(tuple(checks), __version__, plan=_plan_info(validation))
-        return PlanRun(verdict, validation, Settings.from_mapping({}, environ), None)
+        verdict = Verdict(
+            tuple(checks), __version__, plan=_plan_info(validation), language=current_language()
+        )
+        return PlanRun(verdict, validation, settings, None)
     settings, config_findings = load_settings(target, environ)
+    use_language(settings.language)
     has_config = os.path.lexists(target / CONFIG_NAME)  # a symlink too: its refusal is reported
     plan_path, missing = find_plan(target, settings.dmp)
     found = validate_file(plan_path, plan_path.relative_to(target).as_posix(), target) if plan_path else None
     plan_findings = found.findings if found else (missing,) if missing else ()
     checks = _leading(config_findings if has_config else None, plan_findings)
-    verdict = Verdict(tuple(checks), __version__, repository=str(target), plan=_plan_info(found))
+    verdict = Verdict(
+        tuple(checks),
+        __version__,
+        repository=str(target),
+        plan=_plan_info(found),
+        language=current_language(),
+    )
     return PlanRun(verdict, found, settings, target)
 
 
@@ -94,7 +110,7 @@ def _read_plan(snapshot: Snapshot, settings: Settings) -> tuple[Validation | Non
         return None, (linked,)
     raw = snapshot.read(name)
     if raw is None:
-        message = f"{name} is stored in git-annex; keep the plan in git so it can be read"
+        message = _("{path} is stored in git-annex; keep the plan in git so it can be read").format(path=name)
         return None, (Finding("dmp.load", "annexed-plan", Severity.ERROR, message, Location(name)),)
     validation = validate_bytes(raw, name)
     return validation, validation.findings
@@ -107,7 +123,7 @@ def _symlink(snapshot: Snapshot, name: str, check: str) -> Finding | None:
     entry = snapshot.find(name)
     if entry is None or entry.mode != MODE_SYMLINK or entry.key is not None:
         return None
-    message = f"the file is a symbolic link; {NEVER}"
+    message = _("the file is a symbolic link; dgbot never reads through one")
     return Finding(check, "unsafe-path", Severity.ERROR, message, Location(name))
 
 
@@ -170,6 +186,7 @@ def govern(
     config_raw = snapshot.read(CONFIG_NAME) if linked is None else None
     settings, config_findings = settings_from_bytes(config_raw, environ)
     settings = replace(settings, own_run=own_run, report_committed_notice=report_notice)
+    use_language(settings.language)
     validation, plan_findings = _read_plan(snapshot, settings)
     if linked is not None:
         config_findings = (linked,)
@@ -177,12 +194,13 @@ def govern(
     if validation is not None and validation.valid and validation.plan is not None:
         results = tuple(located(r, validation) for r in run_checks(validation.plan, snapshot, settings, skip))
     else:
-        results = _skipped("the plan is not valid; fix it first")
+        results = _skipped(_("the plan is not valid; fix it first"))
     verdict = Verdict(
         (*leading, *results),
         __version__,
         repository=str(root),
         commit=snapshot.commit,
         plan=_plan_info(validation),
+        language=current_language(),
     )
     return GovernanceRun(verdict, validation, settings, snapshot)

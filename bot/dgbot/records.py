@@ -121,6 +121,7 @@ class Verdict:
     repository: str | None = None
     commit: str | None = None
     plan: Mapping[str, Any] | None = None  # path, sha256, profile, form
+    language: str | None = None  # of its messages (dgbot.words); None in verdicts older than the field
 
     @property
     def status(self) -> Status:
@@ -146,6 +147,7 @@ class Verdict:
             "repository": self.repository,
             "commit": self.commit,
             "plan": dict(self.plan) if self.plan is not None else None,
+            **({"language": self.language} if self.language is not None else {}),
             "counts": self.counts(),
             "checks": [c.to_dict() for c in self.checks],
         }

@@ -1,4 +1,4 @@
-"""The one way to reach data shipped with dgbot: JSON Schemas and notebook templates."""
+"""The one way to reach data shipped with dgbot: JSON Schemas, notebook templates, message catalogs."""
 
 from __future__ import annotations
 
@@ -33,8 +33,8 @@ def _data_root() -> Traversable:
 
 
 def data_file(kind: str, name: str) -> Traversable:
-    """A file under schemas/ or templates/, e.g. data_file("schemas", "verdict.schema.json")."""
-    if kind not in ("schemas", "templates"):
+    """A file under schemas/, templates/ or locales/, e.g. data_file("schemas", "verdict.schema.json")."""
+    if kind not in ("schemas", "templates", "locales"):
         raise ValueError(f"unknown data kind {kind!r}")
     node = _data_root() / kind
     for part in name.split("/"):
@@ -72,3 +72,11 @@ def read_template(name: str) -> str:
         return data_file("templates", name).read_text(encoding="utf-8")
     except OSError as exc:
         raise ResourceError(f"template {name} cannot be read: {exc}") from exc
+
+
+def read_catalog(language: str) -> str:
+    """The text of the message catalog of `language` (locales/<language>.po)."""
+    try:
+        return data_file("locales", f"{language}.po").read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ResourceError(f"message catalog {language}.po cannot be read: {exc}") from exc

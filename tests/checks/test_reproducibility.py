@@ -40,7 +40,9 @@ def test_a_rerun_that_reproduces_passes_and_one_that_does_not_fails(tmp_path: Pa
         "status": "failure",
         "rules": [("changed-output", "output_data/trials_per_tone.csv")],
     }
-    assert table.read_text() == "tone,trials\ndeviant,1\nstandard,3\n"  # the re-run wrote its own
+    assert table.read_text() == "tone,trials\ndeviant,2\nstandard,2\n"  # never rewritten in place
+    rerun = repo / ".dgbot" / "report" / "rerun" / "output_data" / "trials_per_tone.csv"
+    assert rerun.read_text() == "tone,trials\ndeviant,1\nstandard,3\n"  # the re-run's own, aside
 
 
 def test_without_a_run_the_check_is_skipped_not_passed(tmp_path: Path) -> None:

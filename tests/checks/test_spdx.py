@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dgbot.checks import spdx
+from dgbot import spdx
 
 MIT_BODY = (
     "Copyright (c) 2024 Example\n\n"

@@ -77,7 +77,7 @@ def make_repository(target: Path, broken: bool = False) -> Path:
     copy_example(EXAMPLE_REPO, target)
     if broken:
         plan = target / "dmp.json"
-        plan.write_text(plan.read_text().replace('"contentSize": "1GB"', '"contentSize": "1 GB"'))
+        plan.write_text(plan.read_text().replace('"contentSize": "1GB"', '"contentSize": "1 gigabyte"'))
     git = ["git", "-c", "user.name=CI", "-c", "user.email=ci@example.org"]
     subprocess.run([*git, "init", "-q", "-b", "main"], cwd=target, check=True)
     subprocess.run([*git, "add", "-A"], cwd=target, check=True)

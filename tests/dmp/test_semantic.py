@@ -34,8 +34,8 @@ def test_a_dataset_larger_than_the_plan_limit_is_an_error(tmp_path: Path) -> Non
     (finding,) = _findings(tmp_path, body)
     assert finding[:2] == ("error", "dataset-over-limit")
     assert finding[2] == (
-        'dmp.yaml:6:5 $.datasets[0] dataset "Raw video" plans 12 GB, more than the plan\'s limit of 10GB '
-        "(contentSize)"
+        'dmp.yaml:7:18 $.datasets[0].plannedSize dataset "Raw video" plans 12 GB, more than the '
+        "plan's limit of 10GB (contentSize)"
     )
 
 
@@ -45,6 +45,15 @@ def test_limit_is_1024_based(tmp_path: Path) -> None:
     assert _findings(tmp_path, exact) == []
     over = f"datasets:\n  - title: A\n    plannedSize: {10 * 1024**3 + 1}\n"
     assert [f[1] for f in _findings(tmp_path, over)] == ["dataset-over-limit"]
+
+
+def test_sizes_that_round_alike_are_shown_with_the_digits_that_tell_them_apart(tmp_path: Path) -> None:
+    body = "datasets:\n  - title: A\n    plannedSize: 10.01GB\n"  # format_size writes both as "10 GB"
+    (finding,) = _findings(tmp_path, body)
+    assert "plans 10.01 GB, more than the plan's limit of 10.00 GB" in finding[2]
+    together = "datasets:\n  - title: A\n    plannedSize: 5GB\n  - title: B\n    plannedSize: 5.01GB\n"
+    (finding,) = _findings(tmp_path, together)
+    assert finding[1] == "total-over-limit" and "plan 10.01 GB, more than the limit of 10.00 GB" in finding[2]
 
 
 def test_datasets_together_over_the_limit_warn(tmp_path: Path) -> None:

@@ -79,17 +79,29 @@ def read(text: str) -> nbformat.NotebookNode:
     return nbformat.reads(text, as_version=4)
 
 
-def outputs(notebook: nbformat.NotebookNode) -> dict[str, str]:
-    """The printed output of each code cell of an executed notebook, by cell id."""
+def outputs(notebook: nbformat.NotebookNode) -> dict[str, dict[str, Any]]:
+    """Per code cell of an executed notebook (by id): its printed text, and the records it showed.
+
+    `text` is what a reader sees as text (stdout and the plain-text tables); `tables` the Markdown
+    tables; `shown` the records `steps.show` displayed, from the outputs' metadata.
+    """
     found = {}
     for cell in notebook.cells:
-        if cell.cell_type == "code":
-            found[cell.id] = "".join(o.get("text", "") for o in cell.outputs if o.get("name") == "stdout")
+        if cell.cell_type != "code":
+            continue
+        text, tables, shown = [], [], []
+        for output in cell.outputs:
+            if output.get("name") == "stdout":
+                text.append(output.get("text", ""))
+            if output.get("output_type") == "display_data":
+                text.append(output["data"].get("text/plain", "") + "\n")
+                tables.append(output["data"].get("text/markdown", ""))
+                shown.append(output.get("metadata", {}).get("dgbot", {}).get("record"))
+        found[cell.id] = {"text": "".join(text), "tables": tables, "shown": shown}
     return found
 
 
-def last_json(text: str) -> Any:
-    """The last JSON document a cell printed with steps.show (they start at a line "{" or "[")."""
-    lines = text.splitlines()
-    starts = [i for i, line in enumerate(lines) if line in ("{", "[")]
-    return json.loads("\n".join(lines[starts[-1] :]))
+def last_json(cell: dict[str, Any]) -> Any:
+    """The last record a cell showed with steps.show."""
+    assert cell["shown"], f"the cell showed no record; it printed: {cell['text']}"
+    return cell["shown"][-1]

@@ -183,7 +183,7 @@ def test_out_folder_and_an_invalid_plan(
     assert main(["generate", "-q", "--out", str(out), str(repo)]) == 0
     assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in (repo / FOLDER).iterdir())
     assert main(["generate", "--check", "--out", str(out), str(repo)]) == 0
-    _set_plan(repo, contentSize="100 GB")
+    _set_plan(repo, contentSize="100 gigabytes")
     capsys.readouterr()
     assert main(["generate", str(repo)]) == 1
     assert "must be valid" in capsys.readouterr().err

@@ -70,7 +70,7 @@ def test_provenance_is_recorded_in_metadata() -> None:
     for generated in generate(plan, Settings()):
         record = read(generated.text).metadata["dgbot"]
         assert record["version"] == __version__
-        assert record["template"] == {"id": generated.template, "version": 2}
+        assert record["template"] == {"id": generated.template, "version": 3}
         assert record["plan"] == {"path": plan.source, "sha256": plan.sha256}
         assert len(record["cells"]) == len(read(generated.text).cells)
 
@@ -209,3 +209,16 @@ def test_values_given_at_run_time_override_the_plan_and_keep_the_rest() -> None:
             namespace[node.targets[0].id] = ast.literal_eval(node.value)
     assert namespace["strict"] is True and namespace["docker"] is False
     assert namespace["gpu"] == {"count": 2, "min_memory": 24 * 1024**3, "cuda": "12.2"}
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_every_code_cell_opens_with_a_comment_in_the_notebooks_language(language: str) -> None:
+    japanese = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+    for generated in generate(_plan(None), Settings(language=language)):
+        for cell in read(generated.text).cells:
+            if cell.cell_type != "code":
+                continue
+            first = cell.source.split("\n", 1)[0]
+            assert first.startswith("# ") and len(first) > 10, (generated.name, cell.id, first)
+            assert bool(japanese.search(first)) == (language == "ja"), (generated.name, cell.id, first)
+            assert "dgbot" not in cell.metadata  # the template's comments are not carried along

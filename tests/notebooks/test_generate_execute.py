@@ -9,6 +9,7 @@ and run once per module, two at a time.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -47,6 +48,7 @@ def _prepare(case: str, root: Path) -> Path:
     if case == "research-repo":
         settings = "notebooks:\n  sibling: gin\nrun:\n  workdir: repository\n"
         repo = research_copy(root / "repo", settings=settings)
+        shutil.rmtree(repo / "output_data")  # a first run: it makes the outputs, so there is a run to record
     elif case == "hostile":
         repo = research_copy(root / "repo")
         (repo / "dmp.json").write_text(json.dumps(hostile_plan(), ensure_ascii=False), encoding="utf-8")
@@ -158,9 +160,11 @@ def test_gpu_section_records_that_there_is_no_gpu(runs: dict[str, dict[str, Any]
 
 def test_the_experiment_runs_with_provenance_on_a_commit(runs: dict[str, dict[str, Any]]) -> None:
     state = _cell(runs, "research-repo", "02_run_experiment.ipynb", "state")
-    ran = _cell(runs, "research-repo", "02_run_experiment.ipynb", "single")
-    assert ran["status"] == "success" and ran["executed"] == [".dgbot/report/notebooks/source/main.ipynb"]
+    (ran,) = _cell(runs, "research-repo", "02_run_experiment.ipynb", "single")
+    assert ran["status"] == "completed" and ran["executed"] == ".dgbot/report/notebooks/source/main.ipynb"
     assert ran["outputs"] == ["output_data/metrics.csv", "output_data/model.json"]
+    table = runs["research-repo"]["notebooks"]["02_run_experiment.ipynb"]["single"]["tables"][-1]
+    assert "| source/main\\.ipynb | completed |" in table  # a Markdown table a person reads
     repo = Path(runs["research-repo"]["repo"])
     saved = _cell(runs, "research-repo", "03_save_records.ipynb", "save")["commit"]
     assert _git(repo, "git", "rev-parse", f"{saved}~1").strip() == state["commit"]  # the run's own commit
@@ -172,14 +176,14 @@ def test_the_record_is_one_datalad_rerun_repeats(runs: dict[str, dict[str, Any]]
     info = rerun["run_info"]
     assert info["cmd"] == "dgbot run . source/main.ipynb"  # what `dgbot record` writes
     assert {"source/main.ipynb", "input_data/data/train.csv"} <= set(info["inputs"])
-    assert info["outputs"] == [".dgbot/report", "output_data/metrics.csv", "output_data/model.json"]
+    assert info["outputs"] == ["output_data/metrics.csv", "output_data/model.json"]  # reports stay out of git
     assert info["dgbot_provenance"] == ".dgbot/report/provenance.json"
 
 
 def test_records_are_saved_to_annex_and_git_and_pushed(runs: dict[str, dict[str, Any]]) -> None:
     repo = Path(runs["research-repo"]["repo"])
     saved = _cell(runs, "research-repo", "03_save_records.ipynb", "save")
-    assert saved["sibling"] == "gin" and saved["results"].get("run:ok") == 1
+    assert saved["sibling"] == "gin" and saved["results"].get("run:ok") == 1 and saved["recorded"] is True
     assert _cell(runs, "research-repo", "03_save_records.ipynb", "annexed") == {
         "input_data": 4,
         "output_data": 2,
@@ -231,11 +235,18 @@ def test_reproducibility_rerun_is_judged_by_the_check(runs: dict[str, dict[str, 
     assert [(o["path"], o["recorded"]) for o in outputs] == [(path, before[path]) for path in sorted(before)]
     assert all(o["recorded"] == o["rerun"] for o in outputs)
     assert _git(repo, "git", "annex", "fsck", "-q", "output_data") == ""  # no annex object rewritten
+    aside = provenance["aside"]  # the re-run wrote into a copy: what it made is kept in the report
+    assert aside == {"folder": ".dgbot/report/rerun", "files": sorted(before)}
+    assert (repo / ".dgbot/report/rerun/output_data/metrics.csv").read_bytes() == (
+        repo / "output_data/metrics.csv"
+    ).read_bytes()
+    assert _git(repo, "git", "status", "--porcelain", "--", "output_data") == ""  # not rewritten in place
 
 
 def test_parameter_sets_each_get_a_run(runs: dict[str, dict[str, Any]]) -> None:
     repo = Path(runs["meti.json"]["repo"])
     (run,) = _cell(runs, "meti.json", "02_run_experiment.ipynb", "sets")
+    assert run["parameter_set"] == "param_1"
     assert run["parameters"] == {  # .dgbot.yml's experiment_parameters, then the set's folders
         "config": "input_data/configs/train.json",
         "params_dir": "param_1/params",

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from dgbot.cli import main
-from dgbot.record.annex_rules import BEGIN, END, ensure_annex_rules
+from dgbot.errors import UnsafePathError
+from dgbot.fs import ignore
+from dgbot.record.annex_rules import BEGIN, END, data_folders, ensure_annex_rules
 from dgbot.record.console import terminal_progress
 from dgbot.record.datalad import QUIET, as_result, refusal, rerun_command
 from record.conftest import run
@@ -38,6 +40,37 @@ def test_annex_rules_are_appended_once_and_replaced_in_place(tmp_path: Path) -> 
     text = (tmp_path / ".gitattributes").read_text()
     assert text.count(BEGIN) == 1 and text.endswith("output_data/** annex.largefiles=anything\n" + END + "\n")
     assert "*.csv annex.largefiles=nothing\n" + BEGIN in text
+
+
+def test_for_parameters_annexes_each_parameter_folders_outputs(tmp_path: Path) -> None:
+    assert data_folders("with_code") == ("input_data", "output_data")
+    assert ensure_annex_rules(tmp_path, data_folders("for_parameters")) is True
+    rules = (tmp_path / ".gitattributes").read_text()
+    last = "\noutput_data/** annex.largefiles=anything\n*/output_data/** annex.largefiles=anything\n"
+    assert rules.endswith(last + END + "\n")
+
+
+def test_the_report_folder_goes_into_dgbots_block_of_gitignore(tmp_path: Path) -> None:
+    (tmp_path / ".gitignore").write_text("*.pyc")
+    assert ignore.ensure_ignored_reports(tmp_path, ".dgbot/report") is True
+    text = (tmp_path / ".gitignore").read_text()
+    assert text == f"*.pyc\n{ignore.BEGIN}\n/.dgbot/report/\n{END}\n"
+    assert ignore.ensure_ignored_reports(tmp_path, ".dgbot/report/") is False  # already there: unchanged
+    with (tmp_path / ".gitignore").open("a") as rules:
+        rules.write("!/.dgbot/report/\n")  # would take it back: the block moves last again
+    assert ignore.ensure_ignored_reports(tmp_path, "out/[my] reports") is True
+    text = (tmp_path / ".gitignore").read_text()
+    assert text.count(ignore.BEGIN) == 1 and text.endswith("/out/\\[my]\\ reports/\n" + END + "\n")
+    assert ignore.ensure_ignored_reports(tmp_path, str(tmp_path.parent / "elsewhere")) is False  # outside
+
+
+def test_a_linked_gitignore_is_never_read_or_written(tmp_path: Path) -> None:
+    (tmp_path / "elsewhere").write_text("theirs\n")
+    (tmp_path / "repo").mkdir()
+    (tmp_path / "repo" / ".gitignore").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(UnsafePathError, match="symbolic link"):
+        ignore.ensure_ignored_reports(tmp_path / "repo", ".dgbot/report")
+    assert (tmp_path / "elsewhere").read_text() == "theirs\n"
 
 
 GOOD = {"status": "success", "repository": {"commit": "a" * 40, "dirty": False}}

@@ -203,7 +203,14 @@ def test_record_is_a_datalad_run_record_with_data_annexed_and_the_rest_in_git(fl
     tree = run(flow.ds, "git", "ls-tree", "-r", flow.record_head)
     modes = {line.split("\t")[1]: line.split()[0] for line in tree.splitlines()}
     assert modes["output_data/summary.csv"] == "120000"  # annexed (a locked link)
-    assert modes[f"{REPORT}/provenance.json"] == modes["workflows/analysis.ipynb"] == "100644"  # in git
+    assert modes["workflows/analysis.ipynb"] == modes[".gitignore"] == "100644"  # in git
+    assert not any(path.startswith(".dgbot/") for path in modes)  # the reports stay out of git...
+    assert "/.dgbot/report/\n# <<< dgbot" in (flow.ds / ".gitignore").read_text()  # ...by dgbot's block
+    assert (
+        f"{REPORT}/provenance.json" not in record["outputs"]
+        and "output_data/summary.csv" in record["outputs"]
+    )
+    assert flow.recorded.out.endswith(f"recorded: {flow.record_head}\n")
     rules = (flow.ds / ".gitattributes").read_text()
     assert rules.rstrip().endswith("output_data/** annex.largefiles=anything\n# <<< dgbot")
 
@@ -224,8 +231,9 @@ def test_datalad_rerun_repeats_the_run_and_reproduces_the_outputs(flow: Flow) ->
     changes = [{"status": "T", "path": "output_data/summary.csv"}]
     assert again["repository"] == {"commit": flow.record_head, "dirty": True, "changes": changes}
     assert again["outputs"] == [] or again["outputs"][0]["sha256"] == flow.provenance["outputs"][0]["sha256"]
-    head = run(flow.ds, "git", "rev-parse", "HEAD").strip()
-    assert head != flow.record_head
+    # The outputs came out the same and the reports stay out of git: the rerun has nothing to commit.
+    assert run(flow.ds, "git", "rev-parse", "HEAD").strip() == flow.record_head
+    assert run(flow.ds, "git", "status", "--porcelain", "--", "output_data").strip() == ""
     assert run(flow.ds, "git", "log", "-1", "--format=%s").startswith("[DATALAD RUNCMD] Sum the readings")
 
 

@@ -95,6 +95,7 @@ def test_escaped_text_renders_as_the_same_plain_text(text: str) -> None:
         ("a `tick` and ``two``", "a `` `tick` `` and ``` ``two`` ```"),
         ("12) ordered", "`12)` ordered"),
         ("plain words, stay plain.", "plain words, stay plain."),
+        ('""\x1f', '`""\\x1f`'),  # two values that touch are one code span (found by hypothesis)
     ],
 )
 def test_raw_text_reads_as_written_values_in_code_spans(text: str, raw: str) -> None:

@@ -237,3 +237,12 @@ def test_a_pattern_holding_a_nul_neither_hangs_the_check_nor_matches(tmp_path: P
     assert [f["path"] for f in _findings(verdict, "secret-file")] == ["b.key"]
     config_check = next(check for check in verdict["checks"] if check["id"] == "config")
     assert config_check["findings"] == []  # the settings were valid, so they were used
+
+
+def test_a_nul_inside_a_class_is_one_choice_and_the_others_still_match() -> None:
+    # found by hypothesis: [?\0] matches "?" (fnmatch), and the NUL must not make it match nothing
+    for patterns, paths in ((["[?\0]"], ["?", "a", "??"]), (["a[!\0]"], ["ab", "a", "b"]), (["\0*"], ["a"])):
+        globs = Globs(patterns)
+        expected = [i for i, p in enumerate(paths) if any(fnmatch.fnmatchcase(p, q) for q in patterns)]
+        assert globs.select(NameText.of(paths)) == expected
+        assert [i for i, p in enumerate(paths) if globs.match(p)] == expected

@@ -21,6 +21,7 @@ from dgbot.config import Settings
 from dgbot.dmp.plan import Access, Dataset, Plan, Tristate
 from dgbot.records import Finding, Location, Severity
 from dgbot.snapshot.model import FileEntry, Snapshot
+from dgbot.words import N_, _
 
 CHECK = "access"
 
@@ -30,25 +31,27 @@ class Suspect:
     """File names that suggest secrets or personal data (fnmatch on the file's name)."""
 
     rule: str
-    what: str  # completes "… looks like {what}"
+    what: str  # completes "… looks like {what}" (English, translated where shown)
     names: tuple[str, ...]
 
 
 # The common cases; `.dgbot.yml` adds patterns of its own (access.secret_files, ...).
 SUSPECTS: tuple[Suspect, ...] = (
-    Suspect("secret-file", "an SSH private key", ("id_rsa", "id_dsa", "id_ecdsa", "id_ed25519")),
-    Suspect("secret-file", "a private key or certificate", ("*.pem", "*.key", "*.p12", "*.pfx")),
-    Suspect("secret-file", "a key store", ("*.jks", "*.keystore", "*.kdbx")),
+    Suspect("secret-file", N_("an SSH private key"), ("id_rsa", "id_dsa", "id_ecdsa", "id_ed25519")),
+    Suspect("secret-file", N_("a private key or certificate"), ("*.pem", "*.key", "*.p12", "*.pfx")),
+    Suspect("secret-file", N_("a key store"), ("*.jks", "*.keystore", "*.kdbx")),
     Suspect(
-        "secret-file", "an environment file, which usually holds passwords or tokens", (".env", ".env.*")
+        "secret-file", N_("an environment file, which usually holds passwords or tokens"), (".env", ".env.*")
     ),
-    Suspect("secret-file", "a file of credentials", ("credentials", "credentials.json", ".git-credentials")),
-    Suspect("secret-file", "a file of credentials", ("client_secret*.json", "service-account*.json")),
-    Suspect("secret-file", "a password file", (".netrc", "_netrc", ".pgpass", ".htpasswd", ".pypirc")),
-    Suspect("secret-file", "a file of secrets", ("secrets.json", "secrets.yml", "secrets.yaml")),
+    Suspect(
+        "secret-file", N_("a file of credentials"), ("credentials", "credentials.json", ".git-credentials")
+    ),
+    Suspect("secret-file", N_("a file of credentials"), ("client_secret*.json", "service-account*.json")),
+    Suspect("secret-file", N_("a password file"), (".netrc", "_netrc", ".pgpass", ".htpasswd", ".pypirc")),
+    Suspect("secret-file", N_("a file of secrets"), ("secrets.json", "secrets.yml", "secrets.yaml")),
     Suspect(
         "personal-data-file",
-        "a signed consent form, which carries names and signatures",
+        N_("a signed consent form, which carries names and signatures"),
         tuple(f"*consent*.{ext}" for ext in ("pdf", "jpg", "jpeg", "png", "tif", "tiff", "doc", "docx")),
     ),
 )
@@ -81,8 +84,10 @@ class _Patterns:
     @classmethod
     def of(cls, settings: Settings) -> _Patterns:
         extra = (
-            Suspect("secret-file", "a file of secrets (a pattern of .dgbot.yml)", settings.secret_files),
-            Suspect("personal-data-file", "personal data (a pattern of .dgbot.yml)", settings.personal_files),
+            Suspect("secret-file", N_("a file of secrets (a pattern of .dgbot.yml)"), settings.secret_files),
+            Suspect(
+                "personal-data-file", N_("personal data (a pattern of .dgbot.yml)"), settings.personal_files
+            ),
         )
         suspects = tuple(s for s in (*SUSPECTS, *extra) if s.names)
         return cls(
@@ -92,9 +97,14 @@ class _Patterns:
         )
 
 
-def _kinds(dataset: Dataset) -> list[str]:
-    answers = (("personal", dataset.personal_data), ("sensitive", dataset.sensitive_data))
-    return [kind for kind, answer in answers if answer is Tristate.YES]
+def _kinds(dataset: Dataset) -> str:
+    """ "personal", "sensitive" or "personal and sensitive" (empty: neither)."""
+    personal, sensitive = (
+        answer is Tristate.YES for answer in (dataset.personal_data, dataset.sensitive_data)
+    )
+    if personal and sensitive:
+        return _("personal and sensitive")
+    return _("personal") if personal else _("sensitive") if sensitive else ""
 
 
 def _open_personal(plan: Plan, snapshot: Snapshot) -> Iterator[Finding]:
@@ -104,27 +114,33 @@ def _open_personal(plan: Plan, snapshot: Snapshot) -> Iterator[Finding]:
             continue
         path = clean_path(dataset.path) if dataset.path is not None else None
         present = path is not None and next(dataset_entries(snapshot, path), None) is not None
-        where = f", and its files are in the repository ({shown(path or '', snapshot)})" if present else ""
+        said = _("{dataset} holds {kinds} data but the plan makes it open access")
+        if present:
+            said = _(
+                "{dataset} holds {kinds} data but the plan makes it open access, "
+                "and its files are in the repository ({path})"
+            )
         yield Finding(
             CHECK,
             "open-personal-data",
             Severity.ERROR if present else Severity.WARNING,
-            f"{dataset_name(dataset)} holds {' and '.join(kinds)} data but the plan makes it open access"
-            + where,
+            said.format(dataset=dataset_name(dataset), kinds=kinds, path=shown(path or "", snapshot)),
             dataset_location(plan, dataset),
-            hint="restrict its access in the plan, or anonymise the data and mark it as not personal",
+            hint=_("restrict its access in the plan, or anonymise the data and mark it as not personal"),
         )
 
 
 def restricted(dataset: Dataset, today: date) -> str | None:
     """Why a dataset must not be public ("planned for closed access", ...), None when it may be."""
-    if dataset.access in (Access.CLOSED, Access.SHARED):
-        return f"planned for {dataset.access.value} access"
+    if dataset.access is Access.CLOSED:
+        return _("planned for closed access")
+    if dataset.access is Access.SHARED:
+        return _("planned for shared access")
     start = (dataset.available_from or "")[:10]
     if dataset.access is Access.EMBARGOED and not start:
-        return "under embargo with no end date"
+        return _("under embargo with no end date")
     if start > today.isoformat():  # a licence that starts later is an embargo, whatever the access
-        return f"under embargo until {start}"
+        return _("under embargo until {date}").format(date=start)
     return None
 
 
@@ -136,17 +152,22 @@ def _restricted_public(plan: Plan, snapshot: Snapshot, today: date) -> Iterator[
             continue
         in_git = snapshot.totals(span).in_git  # running totals: datasets may share their files
         where = shown(clean_path(dataset.path or ""), snapshot)
-        detail = f"{in_git} of its {len(span)} files are kept in git" if in_git else "its files are annexed"
+        detail = (
+            _("{count} of its {total} files are kept in git").format(count=in_git, total=len(span))
+            if in_git
+            else _("its files are annexed")
+        )
         yield Finding(
             CHECK,
             "restricted-data-public",
             Severity.ERROR if in_git else Severity.WARNING,
-            f"{dataset_name(dataset)} is {why}, but this repository is public and "
-            f"{where} holds its data ({detail})",
+            _(
+                "{dataset} is {why}, but this repository is public and {path} holds its data ({detail})"
+            ).format(dataset=dataset_name(dataset), why=why, path=where, detail=detail),
             Location(path=clean_path(dataset.path or "")),
-            hint="move the data to a private repository or annex remote, or make the repository private"
+            hint=_("move the data to a private repository or annex remote, or make the repository private")
             if in_git
-            else "make sure the annex remote holding its content is not public",
+            else _("make sure the annex remote holding its content is not public"),
         )
 
 
@@ -183,11 +204,11 @@ def _files(snapshot: Snapshot, public: bool | None, patterns: _Patterns) -> Iter
             CHECK,
             suspect.rule,
             Severity.ERROR if secret else people,
-            f"{entry.path} looks like {suspect.what}",
+            _("{path} looks like {what}").format(path=entry.path, what=_(suspect.what)),
             Location(path=entry.path),
-            hint="remove it from the repository and its history, and revoke what it holds"
+            hint=_("remove it from the repository and its history, and revoke what it holds")
             if secret
-            else "keep it out of the repository, or add it to ignore in .dgbot.yml if it is harmless",
+            else _("keep it out of the repository, or add it to ignore in .dgbot.yml if it is harmless"),
         )
     tables = list(_people_tables(snapshot))
     # one read for all: at a commit, one git process however many tables there are
@@ -198,20 +219,24 @@ def _files(snapshot: Snapshot, public: bool | None, patterns: _Patterns) -> Iter
                 CHECK,
                 "identifying-columns",
                 people,
-                f"{entry.path} has columns that identify people ({', '.join(columns)})",
+                _("{path} has columns that identify people ({columns})").format(
+                    path=entry.path, columns=", ".join(columns)
+                ),
                 Location(path=entry.path),
-                hint="keep only pseudonymous ids (e.g. sub-01) in tables of participants",
+                hint=_("keep only pseudonymous ids (e.g. sub-01) in tables of participants"),
             )
 
 
 @check(
     CHECK,
-    "Access and personal data",
+    N_("Access and personal data"),
     Severity.ERROR,
-    """Personal or sensitive data must not be planned for open access; data the plan marks
-    closed, shared or under embargo must not sit in a repository the forge reports as public;
-    and no file may look like a secret (private keys, .env files, credentials) or like
-    personal data (signed consent forms, participant tables with names or e-mail addresses).""",
+    N_(
+        "Personal or sensitive data must not be planned for open access; data the plan marks "
+        "closed, shared or under embargo must not sit in a repository the forge reports as public; "
+        "and no file may look like a secret (private keys, .env files, credentials) or like "
+        "personal data (signed consent forms, participant tables with names or e-mail addresses)."
+    ),
 )
 def check_access(plan: Plan, snapshot: Snapshot, settings: Settings) -> Iterator[Finding]:
     """Access levels against the data present and the repository's visibility; suspicious files."""

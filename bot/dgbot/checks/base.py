@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import glob
+import posixpath
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -12,13 +14,18 @@ from dgbot.config import Settings
 from dgbot.dmp.plan import Plan
 from dgbot.records import CheckResult, Finding, Severity
 from dgbot.snapshot.model import Snapshot
+from dgbot.words import _
 
 CheckFunction = Callable[[Plan, Snapshot, Settings], Iterable[Finding]]
 
 
 @dataclass(frozen=True)
 class Check:
-    """A governance check with a stable id, shown in reports with its title and description."""
+    """A governance check with a stable id, shown in reports with its title and description.
+
+    The title and description are English, marked with N_() where the check is registered, and
+    translated where they are shown.
+    """
 
     id: str
     title: str
@@ -71,7 +78,7 @@ def run_check(item: Check, plan: Plan, snapshot: Snapshot, settings: Settings) -
     chosen = settings.checks.get(item.id)
     if chosen is not None and not chosen.enabled:
         return CheckResult(
-            item.id, item.title, skipped="disabled in .dgbot.yml", description=item.description
+            item.id, item.title, skipped=_("disabled in .dgbot.yml"), description=item.description
         )
     try:
         found = list(item.run(plan, snapshot, settings))
@@ -99,6 +106,15 @@ def visible(snapshot: Snapshot, patterns: tuple[str, ...]) -> Snapshot:
     return replace(snapshot, files=tuple(compress(snapshot.files, shown)))
 
 
+def _own_output(settings: Settings) -> tuple[str, ...]:
+    """A pattern for dgbot's own report folder: its reports and a re-run's outputs kept aside are
+    never the repository's data (`ci` writes them before the checks look at the work tree)."""
+    folder = posixpath.normpath(settings.report_dir.strip("/"))
+    if folder in (".", "") or folder.startswith("../"):
+        return ()
+    return (glob.escape(folder) + "/*",)
+
+
 def run_checks(
     plan: Plan, snapshot: Snapshot, settings: Settings, skip: Mapping[str, str] | None = None
 ) -> tuple[CheckResult, ...]:
@@ -106,7 +122,7 @@ def run_checks(
 
     `skip` maps check ids to the reason they do not run this time (e.g. a stage left out).
     """
-    seen = visible(snapshot, settings.ignore)
+    seen = visible(snapshot, (*settings.ignore, *_own_output(settings)))
     skip = skip or {}
     return tuple(
         CheckResult(item.id, item.title, skipped=skip[item.id], description=item.description)

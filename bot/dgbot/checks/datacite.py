@@ -13,11 +13,11 @@ from dgbot.checks.base import check
 from dgbot.checks.datacite_rules import (
     CHECK,
     REFERENCE_TYPES,
-    REFUSED,
     check_license,
     check_references,
     finding,
     list_of,
+    refused,
     text_of,
     wrong,
 )
@@ -26,6 +26,7 @@ from dgbot.config import Settings
 from dgbot.dmp.plan import Plan
 from dgbot.records import Finding, Location, Severity
 from dgbot.snapshot.model import MODE_SUBMODULE, Snapshot
+from dgbot.words import N_, _
 
 RESOURCE_TYPES = ("Dataset", "Software", "DataPaper", "Image", "Text")
 MIN_DESCRIPTION = 80  # bytes, as GIN counts; its curators look twice at a shorter abstract
@@ -44,22 +45,25 @@ __all__ = ["REFERENCE_TYPES", "RESOURCE_TYPES", "check_datacite"]
 def _required(root: Node) -> Iterator[Finding]:
     problems: list[Finding] = []
     title, description = text_of(root, "title", problems), text_of(root, "description", problems)
-    for key, value, what in (("title", title, "title"), ("description", description, "description")):
+    for key, value in (("title", title), ("description", description)):
         if value == "":
-            yield finding(key, Severity.ERROR, f"{DATACITE} has no {what}; {REFUSED}", root.location(key))
+            said = _("{path} has no {field}; {refused}").format(path=DATACITE, field=key, refused=refused())
+            yield finding(key, Severity.ERROR, said, root.location(key))
     if description and len(description.encode()) < MIN_DESCRIPTION:
         yield finding(
             "short-description",
             Severity.WARNING,
-            f"the description has {len(description.encode())} characters; GIN's curators ask about "
-            f"abstracts shorter than {MIN_DESCRIPTION}",
+            _(
+                "the description has {count} characters; "
+                "GIN's curators ask about abstracts shorter than {least}"
+            ).format(count=len(description.encode()), least=MIN_DESCRIPTION),
             root.location("description"),
         )
     if not list_of(root, "keywords", problems):
         yield finding(
             "no-keywords",
             Severity.NOTICE,
-            "no keywords: they make the dataset findable",
+            _("no keywords: they make the dataset findable"),
             root.location("keywords"),
         )
     yield from problems
@@ -74,17 +78,22 @@ def _author_ids(authors: list[Node]) -> Iterator[Finding]:
         if not ident:
             continue
         if not lower.startswith(("orcid", "researcherid")):
-            kind = "an ORCID without the ORCID: prefix" if _ORCID.search(ident) else "an id of unknown kind"
-            yield finding("author-id", Severity.WARNING, f'author {number} has {kind} ("{ident}")', where)
-        elif lower.rstrip(": ") in ("orcid", "researcherid"):
-            yield finding(
-                "author-id", Severity.WARNING, f'author {number} has an empty id ("{ident}")', where
+            said = (
+                _('author {number} has an ORCID without the ORCID: prefix ("{id}")')
+                if _ORCID.search(ident)
+                else _('author {number} has an id of unknown kind ("{id}")')
             )
+            yield finding("author-id", Severity.WARNING, said.format(number=number, id=ident), where)
+        elif lower.rstrip(": ") in ("orcid", "researcherid"):
+            said = _('author {number} has an empty id ("{id}")').format(number=number, id=ident)
+            yield finding("author-id", Severity.WARNING, said, where)
         if lower in seen:
             yield finding(
                 "author-id",
                 Severity.WARNING,
-                f"authors {seen[lower]} and {number} have the same id {ident}",
+                _("authors {first} and {number} have the same id {id}").format(
+                    first=seen[lower], number=number, id=ident
+                ),
                 where,
             )
         seen.setdefault(lower, number)
@@ -94,19 +103,20 @@ def _authors(root: Node) -> Iterator[Finding]:
     problems: list[Finding] = []
     authors = list_of(root, "authors", problems)
     if not authors and not problems:
-        yield finding(
-            "no-authors", Severity.ERROR, f"{DATACITE} lists no authors; {REFUSED}", root.location("authors")
-        )
+        said = _("{path} lists no authors; {refused}").format(path=DATACITE, refused=refused())
+        yield finding("no-authors", Severity.ERROR, said, root.location("authors"))
     for number, author in enumerate(authors, 1):
         if author.kind != "mapping":
-            problems.append(wrong(author, "a mapping with firstname and lastname"))
+            problems.append(wrong(author, N_("a mapping with firstname and lastname")))
             continue
         missing = [key for key in ("firstname", "lastname") if text_of(author, key, problems) == ""]
         if missing:
             yield finding(
                 "author-name",
                 Severity.ERROR,
-                f"author {number} has no {' and no '.join(missing)}; GIN needs both names of every author",
+                _("author {number} has no {fields}; GIN needs both names of every author").format(
+                    number=number, fields=_(" and no ").join(missing)
+                ),
                 author.location(),
             )
     yield from problems
@@ -120,18 +130,24 @@ def _resourcetype(root: Node) -> Iterator[Finding]:
     if kind is None:
         return
     if kind.lower() not in {t.lower() for t in RESOURCE_TYPES}:
-        shown = f'"{kind}"' if kind else "missing"
+        said = (
+            _('the resourcetype is "{kind}"; {refused}: use one of {allowed}')
+            if kind
+            else _("the resourcetype is missing; {refused}: use one of {allowed}")
+        )
         yield finding(
             "resourcetype",
             Severity.ERROR,
-            f"the resourcetype is {shown}; {REFUSED}: use one of {', '.join(RESOURCE_TYPES)}",
+            said.format(kind=kind, refused=refused(), allowed=", ".join(RESOURCE_TYPES)),
             root.location("resourcetype"),
         )
     elif kind.lower() != "dataset":
         yield finding(
             "resourcetype-not-dataset",
             Severity.WARNING,
-            f'the resourcetype is "{kind}"; GIN\'s curators check every resource that is not a Dataset',
+            _(
+                'the resourcetype is "{kind}"; GIN\'s curators check every resource that is not a Dataset'
+            ).format(kind=kind),
             root.location("resourcetype"),
         )
 
@@ -146,32 +162,36 @@ def _unknown_keys(root: Node) -> Iterator[Finding]:
                 yield finding(
                     "unknown-key",
                     Severity.NOTICE,
-                    f'GIN ignores the key "{key}": what it holds does not reach the DOI metadata',
+                    _('GIN ignores the key "{key}": what it holds does not reach the DOI metadata').format(
+                        key=key
+                    ),
                     value.location(),
                 )
 
 
 @check(
     CHECK,
-    "GIN DOI metadata (datacite.yml)",
+    N_("GIN DOI metadata (datacite.yml)"),
     Severity.ERROR,
-    """When the repository has a datacite.yml, it is checked by the rules of GIN's DOI service,
-    so a researcher learns before requesting a DOI what GIN would refuse: a title, a
-    description, authors with first and last names, a licence with name and URL matching the
-    LICENSE file, references with a citation and one of GIN's reference types, and one of its
-    resource types. What GIN only reports to its curators is a warning.""",
+    N_(
+        "When the repository has a datacite.yml, it is checked by the rules of GIN's DOI service, "
+        "so a researcher learns before requesting a DOI what GIN would refuse: a title, a "
+        "description, authors with first and last names, a licence with name and URL matching the "
+        "LICENSE file, references with a citation and one of GIN's reference types, and one of its "
+        "resource types. What GIN only reports to its curators is a warning."
+    ),
 )
 def check_datacite(plan: Plan, snapshot: Snapshot, settings: Settings) -> Iterator[Finding]:
     """GIN's blocking rules as errors, its curator warnings as warnings."""
     try:
         root = read_datacite(snapshot)
     except Unreadable as exc:
-        yield finding("unreadable", Severity.ERROR, f"{exc.message}; {REFUSED}", exc.location())
+        yield finding("unreadable", Severity.ERROR, f"{exc.message}; {refused()}", exc.location())
         return
     if root is None:
         return
     if root.kind != "mapping":
-        yield wrong(root, "a mapping of fields (title, authors, ...)")
+        yield wrong(root, N_("a mapping of fields (title, authors, ...)"))
         return
     for part in (_required(root), _authors(root), check_license(root, snapshot), check_references(root)):
         yield from part
@@ -182,6 +202,8 @@ def check_datacite(plan: Plan, snapshot: Snapshot, settings: Settings) -> Iterat
             yield finding(
                 "submodule",
                 Severity.WARNING,
-                f"{entry.path} is a git submodule; GIN's DOI archive does not include its content",
+                _("{path} is a git submodule; GIN's DOI archive does not include its content").format(
+                    path=entry.path
+                ),
                 Location(path=entry.path),
             )

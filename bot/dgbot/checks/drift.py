@@ -9,17 +9,20 @@ from dgbot.config import Settings
 from dgbot.dmp.plan import Plan
 from dgbot.records import Finding, Severity
 from dgbot.snapshot.model import Snapshot
+from dgbot.words import N_, _
 
 
 @check(
     "drift",
-    "Workflow notebooks",
+    N_("Workflow notebooks"),
     Severity.ERROR,
-    """The notebooks in the notebook folder (workflows/ unless .dgbot.yml says otherwise) are
-    the ones dgbot generates from the plan as it is now: none missing, none outdated, none
-    left over from an earlier plan. Notebooks a researcher edited are never overwritten; they
-    are named here until the new version is merged by hand. A repository that has no
-    generated notebooks yet gets a notice, not an error.""",
+    N_(
+        "The notebooks in the notebook folder (workflows/ unless .dgbot.yml says otherwise) are "
+        "the ones dgbot generates from the plan as it is now: none missing, none outdated, none "
+        "left over from an earlier plan. Notebooks a researcher edited are never overwritten; they "
+        "are named here until the new version is merged by hand. A repository that has no "
+        "generated notebooks yet gets a notice, not an error."
+    ),
 )
 def check_drift(plan: Plan, snapshot: Snapshot, settings: Settings) -> Iterator[Finding]:
     """Drift of the generated notebooks, once the repository has some."""
@@ -29,8 +32,8 @@ def check_drift(plan: Plan, snapshot: Snapshot, settings: Settings) -> Iterator[
             "drift",
             "not-generated",
             Severity.NOTICE,
-            f"{folder}/ holds no workflow notebooks yet",
-            hint="run `dgbot generate` to write the notebooks the plan calls for, and commit them",
+            _("{folder}/ holds no workflow notebooks yet").format(folder=folder),
+            hint=_("run `dgbot generate` to write the notebooks the plan calls for, and commit them"),
         )
         return
     from dgbot.notebooks.drift import drift_findings  # papermill and nbformat: only when needed

@@ -23,6 +23,7 @@ from dgbot.config import Settings
 from dgbot.dmp.plan import Dataset, Plan
 from dgbot.records import Finding, Location, Severity
 from dgbot.snapshot.model import MODE_SUBMODULE, MODE_SYMLINK, Snapshot
+from dgbot.words import N_, _, join, ngettext
 
 CHECK = "formats"
 EXAMPLES = 3  # datasets named in a message before "and N more"
@@ -103,13 +104,34 @@ def _by_suffix(names: Sequence[str], files: Iterable[int]) -> dict[str, list[int
     return dict(grouped)
 
 
+# Labels that are not media types, in English (cached with `_describe`); `_shown` translates them.
+_UNKNOWN = N_('"{extension}" (unknown to dgbot)')
+_NO_EXTENSION = N_("unknown (no extension)")
+_COMPRESSED = N_("{format} ({compression}-compressed)")
+_WORDED: dict[str, tuple[str, dict[str, str]]] = {}  # English label -> its template and fields
+
+
+def _worded(template: str, **fields: str) -> str:
+    label = template.format(**fields)
+    _WORDED[label] = (template, fields)
+    return label
+
+
+def _shown(label: str) -> str:
+    """A label of `_describe` in the run's language (a media type stays as it is)."""
+    if label not in _WORDED:
+        return label
+    template, fields = _WORDED[label]
+    return _(template).format(**{name: _shown(value) for name, value in fields.items()})
+
+
 @cache
 def _describe(ext: str) -> tuple[str, frozenset[str]]:
     known = FORMATS.get(ext)
     tokens = {ext, ext[1:], ext.lower(), ext[1:].lower()} if ext else set()
     if known is not None:
         return known.media_type, frozenset({known.media_type, *known.names, *known.also, *tokens})
-    inner, _, outer = ext.rpartition(".")
+    inner, _dot, outer = ext.rpartition(".")
     compression = COMPRESSIONS.get(f".{outer}") if inner else None
     if compression is not None:  # ".asc.gz": the inner format, compressed
         label, inside = _describe(inner)
@@ -117,11 +139,11 @@ def _describe(ext: str) -> tuple[str, frozenset[str]]:
         if label.startswith(('"', "unknown")):
             label = compression
         else:
-            label = f"{label} ({compressed.names[0]}-compressed)"
+            label = _worded(_COMPRESSED, format=label, compression=compressed.names[0])
         return label, frozenset({*inside, compression, *compressed.names, *tokens})
     if not ext:
-        return "unknown (no extension)", frozenset()
-    return f'"{ext}" (unknown to dgbot)', frozenset(tokens)
+        return _worded(_NO_EXTENSION), frozenset()
+    return _worded(_UNKNOWN, extension=ext), frozenset(tokens)
 
 
 def describe(name: str) -> tuple[str, frozenset[str]]:
@@ -195,8 +217,10 @@ def _where(plan: Plan, snapshot: Snapshot, indices: Sequence[int]) -> str:
     shown_paths = [shown(clean_path(plan.datasets[i].path or ""), snapshot) for i in indices]
     if len(indices) == 1:
         return shown_paths[0]
-    more = f" and {len(indices) - EXAMPLES} more" if len(indices) > EXAMPLES else ""
-    return f"{len(indices)} datasets ({', '.join(shown_paths[:EXAMPLES])}{more})"
+    listed = join(shown_paths[:EXAMPLES])
+    if len(indices) > EXAMPLES:
+        listed = _("{paths} and {count} more").format(paths=listed, count=len(indices) - EXAMPLES)
+    return _("{count} datasets ({paths})").format(count=len(indices), paths=listed)
 
 
 def _declares(plan: Plan, indices: Sequence[int]) -> str:
@@ -204,9 +228,12 @@ def _declares(plan: Plan, indices: Sequence[int]) -> str:
     lists = {plan.datasets[i].formats for i in indices}
     if len(indices) == 1:
         dataset = plan.datasets[indices[0]]
-        return f"{dataset_name(dataset)} does not declare (it declares {', '.join(dataset.formats)})"
-    common = f" (they declare {', '.join(next(iter(lists)))})" if len(lists) == 1 else ""
-    return f"they do not declare{common}"
+        return _("{dataset} does not declare (it declares {formats})").format(
+            dataset=dataset_name(dataset), formats=join(dataset.formats)
+        )
+    if len(lists) == 1:
+        return _("they do not declare (they declare {formats})").format(formats=join(next(iter(lists))))
+    return _("they do not declare")
 
 
 def _undeclared(plan: Plan, snapshot: Snapshot, found: dict[str, dict[int, list[str]]]) -> Iterator[Finding]:
@@ -214,16 +241,25 @@ def _undeclared(plan: Plan, snapshot: Snapshot, found: dict[str, dict[int, list[
         indices = sorted(by_dataset)
         paths = [path for i in indices for path in by_dataset[i]]
         first = min(paths)
-        verb = "holds" if len(indices) == 1 else "hold"
-        count = f"{len(paths)} file{'s' if len(paths) != 1 else ''}"
+        files = ngettext("{count} file", "{count} files", len(paths)).format(count=len(paths))
+        said = (
+            _("{where} holds {files} of type {format} (e.g. {first}), which {declares}")
+            if len(indices) == 1
+            else _("{where} hold {files} of type {format} (e.g. {first}), which {declares}")
+        )
         yield Finding(
             CHECK,
             "undeclared-format",
             Severity.WARNING,
-            f"{_where(plan, snapshot, indices)} {verb} {count} of type {label} (e.g. {first}), "
-            f"which {_declares(plan, indices)}",
+            said.format(
+                where=_where(plan, snapshot, indices),
+                files=files,
+                format=_shown(label),
+                first=first,
+                declares=_declares(plan, indices),
+            ),
             Location(path=first),
-            hint="add the format to the dataset's formats in the plan, or move the files",
+            hint=_("add the format to the dataset's formats in the plan, or move the files"),
         )
 
 
@@ -231,30 +267,35 @@ def _absent(plan: Plan, snapshot: Snapshot, found: dict[str, list[int]]) -> Iter
     for name, indices in found.items():
         first = plan.datasets[indices[0]]
         if len(indices) == 1:
-            what = f"{dataset_name(first)} declares"
+            said = _('{dataset} declares the format "{format}", but no file in {path} has it').format(
+                dataset=dataset_name(first), format=name, path=shown(clean_path(first.path or ""), snapshot)
+            )
         else:
-            what = f"{_where(plan, snapshot, indices)} declare"
-        where = shown(clean_path(first.path or ""), snapshot) if len(indices) == 1 else "them"
+            said = _('{datasets} declare the format "{format}", but no file in them has it').format(
+                datasets=_where(plan, snapshot, indices), format=name
+            )
         yield Finding(
             CHECK,
             "missing-format",
             Severity.NOTICE,
-            f'{what} the format "{name}", but no file in {where} has it',
+            said,
             dataset_location(plan, first),
         )
 
 
 @check(
     CHECK,
-    "File formats",
+    N_("File formats"),
     Severity.WARNING,
-    """The formats a dataset declares (media types such as text/csv, or names such as NIfTI
-    or HDF5) against the files under its path, recognised by extension from dgbot's own
-    table (IANA media types, BIDS file extensions): files of a format the dataset does not
-    declare are reported, and so are declared formats no file has, one finding per format
-    however many datasets share it. Each file belongs to the most specific dataset holding
-    it; README, LICENSE, hidden files and folders (.datalad/), datacite.yml, the plan,
-    subdatasets and links that are not annexed files are not data.""",
+    N_(
+        "The formats a dataset declares (media types such as text/csv, or names such as NIfTI "
+        "or HDF5) against the files under its path, recognised by extension from dgbot's own "
+        "table (IANA media types, BIDS file extensions): files of a format the dataset does not "
+        "declare are reported, and so are declared formats no file has, one finding per format "
+        "however many datasets share it. Each file belongs to the most specific dataset holding "
+        "it; README, LICENSE, hidden files and folders (.datalad/), datacite.yml, the plan, "
+        "subdatasets and links that are not annexed files are not data."
+    ),
 )
 def check_formats(plan: Plan, snapshot: Snapshot, settings: Settings) -> Iterator[Finding]:
     """Declared formats against the files present, per format over all datasets."""

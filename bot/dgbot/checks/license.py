@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from dgbot.checks import spdx
+from dgbot import spdx
 from dgbot.checks.base import check
 from dgbot.checks.metadata import BIDS_DESCRIPTION, Unreadable, bids_license, read_datacite, ro_crate_licenses
 from dgbot.checks.scope import dataset_location, dataset_name
@@ -13,6 +13,7 @@ from dgbot.config import Settings
 from dgbot.dmp.plan import Plan
 from dgbot.records import Finding, Location, Severity
 from dgbot.snapshot.model import Snapshot
+from dgbot.words import N_, _
 
 CHECK = "license"
 LICENSE_FILES = tuple(
@@ -25,13 +26,13 @@ class Source:
     """One place in the repository that states a licence."""
 
     rule: str  # the rule broken when it disagrees
-    says: str  # "LICENSE holds", for messages
+    says: str  # "LICENSE holds MIT", for messages
     ids: tuple[str, ...]  # SPDX ids recognised there
     location: Location
 
 
 def _listed(ids: tuple[str, ...]) -> str:
-    return " and ".join(dict.fromkeys(ids))
+    return _(" and ").join(dict.fromkeys(ids))
 
 
 def _plan(plan: Plan) -> Iterator[Finding | Source]:
@@ -42,27 +43,49 @@ def _plan(plan: Plan) -> Iterator[Finding | Source]:
             continue
         found = spdx.from_reference(dataset.license)
         if found is None:
+            suggestion = spdx.suggest(dataset.license)
             yield Finding(
                 CHECK,
                 "unknown-plan-license",
                 Severity.NOTICE,
-                f'dgbot does not recognise the licence "{dataset.license}" of {dataset_name(dataset)}, '
-                "so it cannot compare it with the repository's licence files",
+                _(
+                    'dgbot does not recognise the licence "{licence}" of {dataset}, '
+                    "so it cannot compare it with the repository's licence files"
+                ).format(licence=dataset.license, dataset=dataset_name(dataset)),
                 dataset_location(plan, dataset),
-                hint="write an SPDX id such as CC-BY-4.0, or the licence's creativecommons.org/spdx.org URL",
+                hint=_('did you mean "{suggestion}"?').format(suggestion=suggestion)
+                if suggestion
+                else _(
+                    "write an SPDX id such as CC-BY-4.0, or the licence's creativecommons.org/spdx.org URL"
+                ),
             )
             continue
+        if not spdx.known(found) and (suggestion := spdx.suggest(dataset.license, cutoff=0.8)):
+            yield Finding(
+                CHECK,
+                "unknown-plan-license",
+                Severity.NOTICE,
+                _(
+                    'the licence "{licence}" of {dataset} is not an SPDX id dgbot knows, '
+                    "so it is compared with the repository's licence files as written"
+                ).format(licence=dataset.license, dataset=dataset_name(dataset)),
+                dataset_location(plan, dataset),
+                hint=_('did you mean "{suggestion}"?').format(suggestion=suggestion),
+            )
         known.append(found)
         first = first or dataset_location(plan, dataset)
     if first is not None:
-        yield Source("plan-differs", "the plan licenses its datasets under", tuple(known), first)
+        says = _("the plan licenses its datasets under {licences}").format(licences=_listed(tuple(known)))
+        yield Source("plan-differs", says, tuple(known), first)
     elif plan.datasets and not any(d.license for d in plan.datasets):
         yield Finding(
             CHECK,
             "no-plan-license",
             Severity.NOTICE,
-            "the plan gives no licence for any dataset, so the repository's licence files are only "
-            "compared with each other",
+            _(
+                "the plan gives no licence for any dataset, so the repository's licence files are only "
+                "compared with each other"
+            ),
             Location(path=plan.source, json_path=plan.datasets[0].json_path),
         )
 
@@ -75,9 +98,9 @@ def _file(plan: Plan, snapshot: Snapshot) -> Iterator[Finding | Source]:
                 CHECK,
                 "missing-file",
                 Severity.WARNING,
-                "the plan gives a licence, but the repository has no LICENSE file with its text",
+                _("the plan gives a licence, but the repository has no LICENSE file with its text"),
                 Location(path="LICENSE"),
-                hint="add the full licence text as LICENSE at the top of the repository",
+                hint=_("add the full licence text as LICENSE at the top of the repository"),
             )
         return
     raw = snapshot.read(path)
@@ -87,14 +110,20 @@ def _file(plan: Plan, snapshot: Snapshot) -> Iterator[Finding | Source]:
             CHECK,
             "unidentified-file",
             Severity.WARNING,
-            f"dgbot cannot tell which licence {path} holds"
-            + (" (it is annexed, so its text is not in git)" if raw is None else ""),
+            (
+                _("dgbot cannot tell which licence {path} holds (it is annexed, so its text is not in git)")
+                if raw is None
+                else _("dgbot cannot tell which licence {path} holds")
+            ).format(path=path),
             Location(path=path),
-            hint="start it with the licence's name (e.g. Creative Commons Attribution 4.0 International) "
-            "or an SPDX-License-Identifier line",
+            hint=_(
+                "start it with the licence's name (e.g. Creative Commons Attribution 4.0 International) "
+                "or an SPDX-License-Identifier line"
+            ),
         )
         return
-    yield Source("file-differs", f"{path} holds", (found,), Location(path=path))
+    says = _("{path} holds {licences}").format(path=path, licences=found)
+    yield Source("file-differs", says, (found,), Location(path=path))
 
 
 def _datacite(snapshot: Snapshot) -> Iterator[Source]:
@@ -109,7 +138,8 @@ def _datacite(snapshot: Snapshot) -> Iterator[Source]:
     found = spdx.from_url(url.text() or "") if url is not None else None
     found = found or (spdx.from_name(name.text() or "") if name is not None else None)
     if found is not None:
-        yield Source("datacite-differs", "datacite.yml names", (found,), node.location())
+        says = _("{path} names {licences}").format(path="datacite.yml", licences=found)
+        yield Source("datacite-differs", says, (found,), node.location())
 
 
 def _bids(snapshot: Snapshot) -> Iterator[Finding | Source]:
@@ -128,12 +158,15 @@ def _bids(snapshot: Snapshot) -> Iterator[Finding | Source]:
             CHECK,
             "unknown-bids-license",
             Severity.NOTICE,
-            f'dgbot does not recognise the licence "{value}" in {BIDS_DESCRIPTION}',
+            _('dgbot does not recognise the licence "{licence}" in {path}').format(
+                licence=value, path=BIDS_DESCRIPTION
+            ),
             where,
-            hint="BIDS asks for an SPDX id, such as CC0-1.0 or PDDL-1.0",
+            hint=_("BIDS asks for an SPDX id, such as CC0-1.0 or PDDL-1.0"),
         )
         return
-    yield Source("bids-differs", f"{BIDS_DESCRIPTION} names", (known,), where)
+    says = _("{path} names {licences}").format(path=BIDS_DESCRIPTION, licences=known)
+    yield Source("bids-differs", says, (known,), where)
 
 
 def _ro_crate(snapshot: Snapshot) -> Iterator[Finding | Source]:
@@ -153,15 +186,16 @@ def _ro_crate(snapshot: Snapshot) -> Iterator[Finding | Source]:
                 CHECK,
                 "unknown-ro-crate-license",
                 Severity.NOTICE,
-                f'dgbot does not recognise the licence "{value}" in {path}',
+                _('dgbot does not recognise the licence "{licence}" in {path}').format(
+                    licence=value, path=path
+                ),
                 Location(path=path, json_path=where),
             )
         else:
             known.append(found)
     if known:
-        yield Source(
-            "ro-crate-differs", f"{path} names", tuple(known), Location(path=path, json_path=licences[0][1])
-        )
+        says = _("{path} names {licences}").format(path=path, licences=_listed(tuple(known)))
+        yield Source("ro-crate-differs", says, tuple(known), Location(path=path, json_path=licences[0][1]))
 
 
 def _differs(source: Source, reference: Source) -> Finding:
@@ -169,21 +203,23 @@ def _differs(source: Source, reference: Source) -> Finding:
         CHECK,
         source.rule,
         Severity.ERROR,
-        f"{source.says} {_listed(source.ids)}, but {reference.says} {_listed(reference.ids)}",
+        _("{this}, but {that}").format(this=source.says, that=reference.says),
         source.location,
-        hint="correct one of the two so that both name the same licence",
+        hint=_("correct one of the two so that both name the same licence"),
     )
 
 
 @check(
     CHECK,
-    "Licence",
+    N_("Licence"),
     Severity.ERROR,
-    """The licences the plan gives its datasets (SPDX ids or licence URLs), the LICENSE file
-    (recognised by the licence's name or distinctive phrases of its text), and where present
-    GIN's datacite.yml, a BIDS dataset_description.json (its License) and an RO-Crate's
-    ro-crate-metadata.json must name the same licence.
-    The plan is the reference; without a licence in the plan, the LICENSE file is.""",
+    N_(
+        "The licences the plan gives its datasets (SPDX ids or licence URLs), the LICENSE file "
+        "(recognised by the licence's name or distinctive phrases of its text), and where present "
+        "GIN's datacite.yml, a BIDS dataset_description.json (its License) and an RO-Crate's "
+        "ro-crate-metadata.json must name the same licence. "
+        "The plan is the reference; without a licence in the plan, the LICENSE file is."
+    ),
 )
 def check_license(plan: Plan, snapshot: Snapshot, settings: Settings) -> Iterator[Finding]:
     """Every place that states a licence against the first that does (the plan, else LICENSE)."""

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from dgbot.dmp.paths import JsonPath, format_path
 from dgbot.records import Location
 from dgbot.snapshot.model import Snapshot
+from dgbot.words import _
 
 # PyYAML is imported where a YAML file is read (a Node exists only after that), not with the
 # checks: most repositories hold none, and importing it costs a check as much as its listing.
@@ -99,13 +100,15 @@ class Node:
 def parse_yaml(raw: bytes, file: str) -> Node:
     """The root node of a YAML file; Unreadable for bad encoding, bad YAML, or an empty file."""
     if len(raw) > MAX_YAML_BYTES:
-        raise Unreadable(file, f"{file} is {len(raw) // 1024} KB, too large for a metadata file")
+        said = _("{path} is {size} KB, too large for a metadata file").format(
+            path=file, size=len(raw) // 1024
+        )
+        raise Unreadable(file, said)
     try:
         text = raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
-        raise Unreadable(
-            file, f"{file} is not valid UTF-8 (byte 0x{raw[exc.start]:02x} at {exc.start})"
-        ) from None
+        said = _("{path} is not valid UTF-8 (byte 0x{byte:02x} at {offset})")
+        raise Unreadable(file, said.format(path=file, byte=raw[exc.start], offset=exc.start)) from None
     import yaml
 
     try:
@@ -114,11 +117,13 @@ def parse_yaml(raw: bytes, file: str) -> Node:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        raise Unreadable(file, f"{file} is not valid YAML: {problem}", line, column) from None
+        said = _("{path} is not valid YAML: {problem}").format(path=file, problem=problem)
+        raise Unreadable(file, said, line, column) from None
     except (yaml.YAMLError, RecursionError) as exc:
-        raise Unreadable(file, f"{file} is not valid YAML: {type(exc).__name__}") from None
+        said = _("{path} is not valid YAML: {problem}").format(path=file, problem=type(exc).__name__)
+        raise Unreadable(file, said) from None
     if root is None:
-        raise Unreadable(file, f"{file} is empty", 1, 1)
+        raise Unreadable(file, _("{path} is empty").format(path=file), 1, 1)
     return Node(file, root)
 
 
@@ -128,16 +133,15 @@ def read_datacite(snapshot: Snapshot) -> Node | None:
         return None
     raw = snapshot.read(DATACITE)
     if raw is None:
-        raise Unreadable(
-            DATACITE, f"{DATACITE} is annexed; GIN reads it from git, so keep it out of the annex"
-        )
+        said = _("{path} is annexed; GIN reads it from git, so keep it out of the annex")
+        raise Unreadable(DATACITE, said.format(path=DATACITE))
     return parse_yaml(raw, DATACITE)
 
 
 def _root_entity(graph: list[Any]) -> tuple[int, dict[str, Any]] | None:
     entities = [(i, e) for i, e in enumerate(graph) if isinstance(e, dict)]
     about = "./"
-    for _, entity in entities:
+    for _index, entity in entities:
         if entity.get("@id") in RO_CRATES and isinstance(entity.get("about"), dict):
             about = str(entity["about"].get("@id", about))
     return next(((i, e) for i, e in entities if e.get("@id") == about), None)
@@ -166,15 +170,18 @@ def ro_crate_licenses(snapshot: Snapshot) -> tuple[str, list[tuple[str, str]]] |
         return None
     raw = snapshot.read(path)
     if raw is None or len(raw) > MAX_JSON_BYTES:
-        raise Unreadable(path, f"{path} is annexed or too large to read")
+        raise Unreadable(path, _("{path} is annexed or too large to read").format(path=path))
     try:
         data = json.loads(raw)
     except ValueError as exc:
-        raise Unreadable(path, f"{path} is not valid JSON: {exc}") from None
+        raise Unreadable(
+            path, _("{path} is not valid JSON: {problem}").format(path=path, problem=exc)
+        ) from None
     graph = data.get("@graph") if isinstance(data, dict) else None
     found = _root_entity(graph) if isinstance(graph, list) else None
     if found is None or not isinstance(graph, list):
-        raise Unreadable(path, f'{path} has no root data entity ("@id": "./") in its @graph')
+        said = _('{path} has no root data entity ("@id": "./") in its @graph').format(path=path)
+        raise Unreadable(path, said)
     index, root = found
     values = root.get("license")
     listed = values if isinstance(values, list) else [] if values is None else [values]
@@ -200,26 +207,30 @@ def bids_license(snapshot: Snapshot) -> tuple[str, Location] | None:
         return None
     raw = snapshot.read(path)
     if raw is None:
-        raise Unreadable(path, f"{path} is annexed, so its licence cannot be read from git")
+        raise Unreadable(
+            path, _("{path} is annexed, so its licence cannot be read from git").format(path=path)
+        )
     if len(raw) > MAX_DESCRIPTION_BYTES:
-        raise Unreadable(path, f"{path} is {len(raw) // 1024} KB, too large for a dataset description")
+        said = _("{path} is {size} KB, too large for a dataset description")
+        raise Unreadable(path, said.format(path=path, size=len(raw) // 1024))
     try:
         data = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise Unreadable(
-            path, f"{path} is not valid UTF-8 (byte 0x{raw[exc.start]:02x} at {exc.start})"
-        ) from None
+        said = _("{path} is not valid UTF-8 (byte 0x{byte:02x} at {offset})")
+        raise Unreadable(path, said.format(path=path, byte=raw[exc.start], offset=exc.start)) from None
     except ValueError as exc:
         line = getattr(exc, "lineno", None)
-        raise Unreadable(path, f"{path} is not valid JSON: {getattr(exc, 'msg', exc)}", line) from None
+        said = _("{path} is not valid JSON: {problem}").format(path=path, problem=getattr(exc, "msg", exc))
+        raise Unreadable(path, said, line) from None
     except RecursionError:
-        raise Unreadable(path, f"{path} is nested too deeply to read") from None
+        raise Unreadable(path, _("{path} is nested too deeply to read").format(path=path)) from None
     if not isinstance(data, dict):
-        raise Unreadable(path, f"{path} is not a JSON object", 1, 1)
+        raise Unreadable(path, _("{path} is not a JSON object").format(path=path), 1, 1)
     value = data.get("License")
     if value is None:
         return None
     where = Location(path, _line_of(raw, b'"License"'), json_path="$.License")
     if not isinstance(value, str):
-        raise Unreadable(path, f"{path}: License is {type(value).__name__}, not text", where.line)
+        said = _("{path}: License is {kind}, not text").format(path=path, kind=type(value).__name__)
+        raise Unreadable(path, said, where.line)
     return value, where

@@ -12,6 +12,7 @@ from dgbot.dmp.plan import Plan
 from dgbot.records import Finding, Location, Severity
 from dgbot.snapshot.lastrun import UntrustedRun, committed_reports, load_last_run
 from dgbot.snapshot.model import NameText, Snapshot
+from dgbot.words import N_, _, ngettext
 
 CHECK = "reproducibility"
 
@@ -19,13 +20,13 @@ CHECK = "reproducibility"
 def _record(snapshot: Snapshot, settings: Settings) -> tuple[str, dict[str, Any]]:
     """The provenance of the last `dgbot run` in this work tree, when a run here wrote it."""
     if snapshot.commit is not None:
-        raise CheckSkipped("notebooks run in the repository's CI, not on a commit alone")
+        raise CheckSkipped(_("notebooks run in the repository's CI, not on a commit alone"))
     if settings.own_run == NO_RUN:
-        raise CheckSkipped("no run to compare: this job executed no notebooks")
+        raise CheckSkipped(_("no run to compare: this job executed no notebooks"))
     try:
         last = load_last_run(snapshot.root, settings.report_dir, settings.own_run)
     except UntrustedRun as why:
-        raise CheckSkipped(f"no run to compare: {why}") from None
+        raise CheckSkipped(_("no run to compare: {why}").format(why=why)) from None
     return last.where, last.record
 
 
@@ -43,12 +44,18 @@ def _committed(snapshot: Snapshot, settings: Settings) -> Iterator[Finding]:
             CHECK,
             "committed-reports",
             Severity.NOTICE,
-            f"the report folder {folder}/ is committed ({len(files)} file{'s' * (len(files) != 1)}); "
-            "dgbot's checks never "
-            "trust what it holds: only a record a run wrote in this work tree counts",
+            ngettext(
+                "the report folder {folder}/ is committed ({count} file); dgbot's checks never "
+                "trust what it holds: only a record a run wrote in this work tree counts",
+                "the report folder {folder}/ is committed ({count} files); dgbot's checks never "
+                "trust what it holds: only a record a run wrote in this work tree counts",
+                len(files),
+            ).format(folder=folder, count=len(files)),
             Location(files[0]),
-            hint="each run writes its reports anew; unless `dgbot record` committed them as a run's "
-            f"record, keep them out of git (`git rm -r --cached {folder}`, and list it in .gitignore)",
+            hint=_(
+                "each run writes its reports anew: keep them out of git (`git rm -r --cached "
+                "{folder}`; `dgbot generate` and `dgbot record` list the folder in .gitignore)"
+            ).format(folder=folder),
         )
 
 
@@ -61,33 +68,37 @@ def _unmatched(plan: Plan, compared: list[str]) -> Iterator[Finding]:
                 CHECK,
                 "nothing-compared",
                 Severity.WARNING,
-                f"no output matches the pattern {pattern!r}: the run and the repository hold no such "
-                "file, so nothing was compared for it",
+                _(
+                    "no output matches the pattern {pattern}: the run and the repository hold no such "
+                    "file, so nothing was compared for it"
+                ).format(pattern=repr(pattern)),
                 Location(plan.source, json_path=f"$.reproducibility.outputs[{index}]"),
-                hint="correct the pattern, or commit the outputs the run makes (`dgbot record`)",
+                hint=_("correct the pattern, or commit the outputs the run makes (`dgbot record`)"),
             )
 
 
 def _short(digest: str | None) -> str:
-    return digest[:12] if digest else "nothing"
+    return digest[:12] if digest else _("nothing")
 
 
 @check(
     CHECK,
-    "Reproducibility",
+    N_("Reproducibility"),
     Severity.ERROR,
-    """After `dgbot run` (or the execute stage of `dgbot ci`), every output the plan lists in
-    reproducibility.outputs must come out of the re-run as the repository recorded it:
-    byte for byte, except notebooks, which are compared with execution counts, metadata,
-    timestamps and memory addresses masked. An output the run no longer makes is an error;
-    one it makes for the first time is a notice.""",
+    N_(
+        "After `dgbot run` (or the execute stage of `dgbot ci`), every output the plan lists in "
+        "reproducibility.outputs must come out of the re-run as the repository recorded it: "
+        "byte for byte, except notebooks, which are compared with execution counts, metadata, "
+        "timestamps and memory addresses masked. An output the run no longer makes is an error; "
+        "one it makes for the first time is a notice."
+    ),
 )
 def check_reproducibility(plan: Plan, snapshot: Snapshot, settings: Settings) -> Iterator[Finding]:
     """The re-run's outputs against the recorded ones, from the run's provenance."""
     notice = list(_committed(snapshot, settings))
     remark = f" ({notice[0].message})" if notice else ""
     if not plan.reproducibility.outputs:
-        raise CheckSkipped(f"the plan lists no outputs to reproduce{remark}")
+        raise CheckSkipped(_("the plan lists no outputs to reproduce") + remark)
     try:
         where, record = _record(snapshot, settings)
     except CheckSkipped as skip:
@@ -95,12 +106,12 @@ def check_reproducibility(plan: Plan, snapshot: Snapshot, settings: Settings) ->
     yield from notice
     block = record.get("reproducibility")
     if record.get("status") != "success" or not isinstance(block, dict):
-        why = (
-            "the run failed"
+        said = (
+            _("the run failed, so nothing was reproduced")
             if record.get("status") != "success"
-            else "the run recorded no outputs to compare"
+            else _("the run recorded no outputs to compare, so nothing was reproduced")
         )
-        yield Finding(CHECK, "no-rerun", Severity.ERROR, f"{why}, so nothing was reproduced", Location(where))
+        yield Finding(CHECK, "no-rerun", Severity.ERROR, said, Location(where))
         return
     outputs = block.get("outputs")
     outputs = [o for o in outputs if isinstance(o, dict)] if isinstance(outputs, list) else []
@@ -111,18 +122,20 @@ def check_reproducibility(plan: Plan, snapshot: Snapshot, settings: Settings) ->
             continue
         if before is None:
             message, rule, severity = (
-                f"{path} is new: the run made it, the repository had none",
+                _("{path} is new: the run made it, the repository had none").format(path=path),
                 "new-output",
                 Severity.NOTICE,
             )
         elif after is None:
             message, rule, severity = (
-                f"{path} was not made again by the re-run",
+                _("{path} was not made again by the re-run").format(path=path),
                 "missing-output",
                 Severity.ERROR,
             )
         else:
-            message = f"{path} came out different (recorded {_short(before)}…, re-run {_short(after)}…)"
+            message = _("{path} came out different (recorded {before}…, re-run {after}…)").format(
+                path=path, before=_short(before), after=_short(after)
+            )
             rule, severity = "changed-output", Severity.ERROR
         yield Finding(
             CHECK,
@@ -130,5 +143,5 @@ def check_reproducibility(plan: Plan, snapshot: Snapshot, settings: Settings) ->
             severity,
             message,
             Location(path),
-            hint="fix seeds and sources of randomness, or record the new outputs with `dgbot record`",
+            hint=_("fix seeds and sources of randomness, or record the new outputs with `dgbot record`"),
         )

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 from dgbot.dmp.plan import Dataset, Plan
 from dgbot.records import Location
 from dgbot.snapshot.model import FileEntry, NameText, Snapshot
+from dgbot.words import N_, _
 
 # Folders that hold experiment data wherever they are (the NII layout puts them in every
 # experiment package, `experiments/<package>/input_data/`).
@@ -18,7 +19,7 @@ _IN_DATA_FOLDER = re.compile(rf"(?:^|/)(?:{_NAMES})/")
 _OUTERMOST = re.compile(rf"^((?:[^/]*/)*?(?:{_NAMES}))/")
 
 
-WHOLE = "the whole repository"  # how a dataset path of "", "." or "./" is shown
+WHOLE = N_("the whole repository")  # how a dataset path of "", "." or "./" is shown
 
 
 def clean_path(path: str) -> str:
@@ -33,7 +34,7 @@ def clean_path(path: str) -> str:
 def shown(path: str, snapshot: Snapshot) -> str:
     """A path as a researcher reads it: folders end with "/"; the whole repository is named."""
     if not path:
-        return WHOLE
+        return _(WHOLE)
     return f"{path}/" if path in snapshot.folders else path
 
 
@@ -61,7 +62,7 @@ def innermost(spans: Iterable[tuple[range, int, int]]) -> Iterator[tuple[int, ra
     order = sorted((t for t in spans if t[0]), key=lambda t: (t[0].start, -t[0].stop, t[2], -t[1]))
     stack: list[tuple[int, int]] = []  # (stop, owner) of the ranges open at `at`, innermost last
     at = 0
-    for span, owner, _ in (*order, (range(1 << 62, 1 << 62), -1, 0)):  # the sentinel closes them all
+    for span, owner, _depth in (*order, (range(1 << 62, 1 << 62), -1, 0)):  # the sentinel closes them all
         while stack and stack[-1][0] <= span.start:
             stop, closed = stack.pop()
             if at < stop:
@@ -125,11 +126,13 @@ def counted(plan: Plan, snapshot: Snapshot) -> str | None:
     if any(d.path is not None for d in plan.datasets):
         return None
     if counts_whole(plan, snapshot):
-        return (
+        return _(
             "every file counts, as the plan names no dataset paths and there is no "
             "input_data/ or output_data/ folder"
         )
-    return "only the files in input_data/ and output_data/ folders count, as the plan names no dataset paths"
+    return _(
+        "only the files in input_data/ and output_data/ folders count, as the plan names no dataset paths"
+    )
 
 
 def plan_location(plan: Plan, json_path: str) -> Location:
@@ -143,7 +146,7 @@ def dataset_location(plan: Plan, dataset: Dataset) -> Location:
 
 def dataset_name(dataset: Dataset) -> str:
     title = " ".join(dataset.title.split()) if dataset.title else ""  # never an empty or blank name
-    return f'dataset "{title}"' if title else "a dataset"
+    return _('dataset "{title}"').format(title=title) if title else _("a dataset")
 
 
 _WILD = re.compile(r"[*?[]")
@@ -166,8 +169,10 @@ class Globs:
         rest: list[str] = []
         literals: list[str] = []
         for pattern in patterns:
-            if "\0" in pattern:
-                continue  # no name holds a NUL, so nothing matches; NameText's searches would cross names
+            if "\0" in pattern and "[" not in pattern:
+                continue  # a literal NUL: no name holds one, so nothing matches
+            # (in a class such as [?\0] the NUL is one choice of several: such a pattern goes to
+            # the per-name regex below, never into NameText's searches, which would cross names)
             if not _WILD.search(pattern):
                 self.exact.add(pattern)
             elif pattern.startswith("*") and not _WILD.search(pattern[1:]):

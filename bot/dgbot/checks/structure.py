@@ -10,6 +10,7 @@ from dgbot.config import Settings
 from dgbot.dmp.plan import Plan
 from dgbot.records import Finding, Location, Severity
 from dgbot.snapshot.model import Snapshot
+from dgbot.words import N_, _
 
 CHECK = "structure"
 # The NII-DG layout keeps one experiment package per folder under experiments/; without
@@ -48,14 +49,20 @@ def experiments(snapshot: Snapshot) -> list[str]:
 
 
 def _missing(snapshot: Snapshot, folder: str, why: str) -> Finding:
-    state = "is a file" if snapshot.find(folder) is not None else "is missing or empty"
+    said = (
+        _("{why} needs the folder {folder}/, which is a file")
+        if snapshot.find(folder) is not None
+        else _("{why} needs the folder {folder}/, which is missing or empty")
+    )
     return Finding(
         CHECK,
         "missing-folder",
         Severity.ERROR,
-        f"{why} needs the folder {folder}/, which {state}",
+        said.format(why=why, folder=folder),
         Location(path=folder),
-        hint=f"git keeps no empty folders: add at least one file, e.g. an empty {folder}/.gitkeep",
+        hint=_("git keeps no empty folders: add at least one file, e.g. an empty {folder}/.gitkeep").format(
+            folder=folder
+        ),
     )
 
 
@@ -71,7 +78,7 @@ def _parameter_folders(snapshot: Snapshot, root: str) -> list[str]:
 
 def _layout(plan: Plan, snapshot: Snapshot, root: str) -> Iterator[Finding]:
     structure = plan.dataset_structure or ""
-    why = f'the plan\'s datasetStructure "{structure}"'
+    why = _('the plan\'s datasetStructure "{structure}"').format(structure=structure)
     for name in REQUIRED[structure]:
         if not _present(snapshot, _join(root, name)):
             yield _missing(snapshot, _join(root, name), why)
@@ -79,19 +86,22 @@ def _layout(plan: Plan, snapshot: Snapshot, root: str) -> Iterator[Finding]:
         return
     found = _parameter_folders(snapshot, root)
     if not found:
-        where = f"{root}/" if root else "the repository"
+        where = f"{root}/" if root else _("the repository")
         yield Finding(
             CHECK,
             "no-parameter-folder",
             Severity.ERROR,
-            f"{why} needs at least one parameter folder in {where}, such as {_join(root, 'param_1')}/ "
-            "holding params/ and output_data/; there is none",
+            _(
+                "{why} needs at least one parameter folder in {where}, such as {example}/ "
+                "holding params/ and output_data/; there is none"
+            ).format(why=why, where=where, example=_join(root, "param_1")),
             plan_location(plan, STRUCTURE_FIELD),
         )
     for folder in found:
         for part in PARAMETER_PARTS:
             if not _present(snapshot, _join(folder, part)):
-                yield _missing(snapshot, _join(folder, part), f"the parameter folder {folder}/ of {why}")
+                of = _("the parameter folder {folder}/ of {why}").format(folder=folder, why=why)
+                yield _missing(snapshot, _join(folder, part), of)
 
 
 def _dataset_paths(plan: Plan, snapshot: Snapshot) -> Iterator[Finding]:
@@ -105,24 +115,29 @@ def _dataset_paths(plan: Plan, snapshot: Snapshot) -> Iterator[Finding]:
             CHECK,
             "missing-dataset-path",
             Severity.ERROR,
-            f"the plan puts {dataset_name(dataset)} at {path}, but the repository has no file "
-            "or non-empty folder there",
+            _(
+                "the plan puts {dataset} at {path}, but the repository has no file or non-empty folder there"
+            ).format(dataset=dataset_name(dataset), path=path),
             dataset_location(plan, dataset),
-            hint=f"add the data, or an empty {path}/.gitkeep while the folder has no data yet; "
-            "or correct the path in the plan",
+            hint=_(
+                "add the data, or an empty {path}/.gitkeep while the folder has no data yet; "
+                "or correct the path in the plan"
+            ).format(path=path),
         )
 
 
 @check(
     CHECK,
-    "Dataset structure",
+    N_("Dataset structure"),
     Severity.ERROR,
-    """The folders the plan's datasetStructure asks for: with_code needs source/, input_data/
-    and output_data/; for_parameters needs source/, input_data/ and at least one parameter
-    folder holding params/ and output_data/. They are checked in every experiments/<package>/
-    when the repository has an experiments/ folder, else at its top. Every path the plan
-    gives a dataset must exist. A folder counts when it holds a file, since git keeps no
-    empty folders, or when it is a subdataset (a git submodule).""",
+    N_(
+        "The folders the plan's datasetStructure asks for: with_code needs source/, input_data/ "
+        "and output_data/; for_parameters needs source/, input_data/ and at least one parameter "
+        "folder holding params/ and output_data/. They are checked in every experiments/<package>/ "
+        "when the repository has an experiments/ folder, else at its top. Every path the plan "
+        "gives a dataset must exist. A folder counts when it holds a file, since git keeps no "
+        "empty folders, or when it is a subdataset (a git submodule)."
+    ),
 )
 def check_structure(plan: Plan, snapshot: Snapshot, settings: Settings) -> Iterator[Finding]:
     """Required folders per experiment, and the datasets' paths."""

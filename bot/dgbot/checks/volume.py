@@ -24,6 +24,7 @@ from dgbot.dmp.plan import Plan
 from dgbot.dmp.units import format_size
 from dgbot.records import Finding, Location, Severity
 from dgbot.snapshot.model import MODE_SUBMODULE, FileEntry, Sizes, Snapshot, sizes
+from dgbot.words import N_, _, join, ngettext
 
 CHECK = "volume"
 WARNING_RATIO = 0.9  # from this share of the limit on, warn before the limit is reached
@@ -31,7 +32,7 @@ EXAMPLES = 3  # paths named in a message before "…"
 LIMIT_FIELD = "$.contentSize"
 
 
-TOP_FILES = "files at the top of the repository"  # a group of its own in breakdowns
+TOP_FILES = N_("files at the top of the repository")  # a group of its own in breakdowns
 
 
 def _group(path: str, roots: Set[str]) -> str:
@@ -54,11 +55,11 @@ def _group(path: str, roots: Set[str]) -> str:
 
 
 def _breakdown(entries: Sequence[FileEntry], plan: Plan, snapshot: Snapshot) -> str:
-    """ "output_data/ holds" or "the experiment data (a/ 1 GB, b/ 2 GB, …) holds"."""
+    """What holds the data: "output_data/" or "the experiment data (a/ 1 GB, b/ 2 GB, …)"."""
     roots = {clean_path(d.path) for d in plan.datasets if d.path} - {""}
     groups: dict[str, int] = {}
     by_folder: dict[str, str] = {}  # a group that is a folder is the same for all files beside
-    for path, mode, size, _ in entries:  # fields, not properties: datasets hold many files
+    for path, mode, size, _key in entries:  # fields, not properties: datasets hold many files
         if mode == MODE_SUBMODULE:
             continue  # its data is another repository's: named apart, not a group of 0 B
         folder = path.rpartition("/")[0]
@@ -67,38 +68,39 @@ def _breakdown(entries: Sequence[FileEntry], plan: Plan, snapshot: Snapshot) -> 
             by_folder[folder] = key
         groups[key] = groups.get(key, 0) + (size or 0)
     whole = counts_whole(plan, snapshot)
+    what = _(WHOLE) if whole else _("the experiment data")
     if not groups:  # subdatasets only
-        return f"{WHOLE if whole else 'the experiment data'} holds"
+        return what
     if len(groups) == 1 and not (whole and TOP_FILES in groups):
-        return f"{shown(next(iter(groups)), snapshot)} holds"
+        return shown(next(iter(groups)), snapshot)
     largest = sorted(groups.items(), key=lambda item: (-item[1], item[0]))
     parts = [
-        f"{name if name == TOP_FILES else shown(name, snapshot)} {format_size(size)}"
+        f"{_(name) if name == TOP_FILES else shown(name, snapshot)} {format_size(size)}"
         for name, size in largest[:EXAMPLES]
     ]
-    more = ", …" if len(largest) > EXAMPLES else ""
-    return f"{WHOLE if whole else 'the experiment data'} ({', '.join(parts)}{more}) holds"
+    more = ["…"] if len(largest) > EXAMPLES else []
+    return _("{what} ({parts})").format(what=what, parts=join([*parts, *more]))
 
 
 def _examples(paths: Sequence[str]) -> str:
-    listed = ", ".join(paths[:EXAMPLES])
-    return listed + (f" and {len(paths) - EXAMPLES} more" if len(paths) > EXAMPLES else "")
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'s' if count != 1 else ''}"
+    listed = join(paths[:EXAMPLES])
+    if len(paths) <= EXAMPLES:
+        return listed
+    return _("{paths} and {count} more").format(paths=listed, count=len(paths) - EXAMPLES)
 
 
 def _not_counting(unknown: int, subdatasets: int = 0) -> str:
-    parts = [_plural(unknown, "file") + " of unknown size"] if unknown else []
-    parts += [_plural(subdatasets, "subdataset")] if subdatasets else []
-    return f" (not counting {' and '.join(parts)})" if parts else ""
+    files = ngettext("{count} file of unknown size", "{count} files of unknown size", unknown)
+    modules = ngettext("{count} subdataset", "{count} subdatasets", subdatasets)
+    parts = [files.format(count=unknown)] if unknown else []
+    parts += [modules.format(count=subdatasets)] if subdatasets else []
+    return _(" (not counting {parts})").format(parts=_(" and ").join(parts)) if parts else ""
 
 
 def _counted(plan: Plan, snapshot: Snapshot) -> str:
     """What was counted, said where the plan does not say it (it names no dataset paths)."""
     reason = counted(plan, snapshot)
-    return f"; {reason}" if reason else ""
+    return _("; {reason}").format(reason=reason) if reason else ""
 
 
 def _limit(plan: Plan, snapshot: Snapshot, entries: Sequence[FileEntry], total: Sizes) -> Iterator[Finding]:
@@ -106,22 +108,24 @@ def _limit(plan: Plan, snapshot: Snapshot, entries: Sequence[FileEntry], total: 
     limit, where = plan.size_limit, plan_location(plan, LIMIT_FIELD)
     counted_here = _counted(plan, snapshot)
     if not entries:
-        against = (
-            f" to count against the plan's limit of {plan.size_limit_label or format_size(limit)}"
+        none = (
+            _("there is no experiment data to count against the plan's limit of {limit}").format(
+                limit=plan.size_limit_label or format_size(limit)
+            )
             if limit
-            else ""
+            else _("there is no experiment data")
         )
-        yield Finding(
-            CHECK, "total", Severity.NOTICE, f"there is no experiment data{against}{counted_here}", where
-        )
+        yield Finding(CHECK, "total", Severity.NOTICE, none + counted_here, where)
         return
-    held = f"{_breakdown(entries, plan, snapshot)} "
-    note = _not_counting(len(total.unknown), len(total.subdatasets))
+    held = {
+        "data": _breakdown(entries, plan, snapshot),
+        "unknown": _not_counting(len(total.unknown), len(total.subdatasets)),
+    }
     if limit is None:
-        message = (
-            f"{held}{format_size(total.total)}{note}; the plan sets no limit (contentSize){counted_here}"
+        message = _("{data} holds {size}{unknown}; the plan sets no limit (contentSize)").format(
+            **held, size=format_size(total.total)
         )
-        yield Finding(CHECK, "total", Severity.NOTICE, message, where)
+        yield Finding(CHECK, "total", Severity.NOTICE, message + counted_here, where)
         return
     size, precise = apart(total.total, limit)
     label = plan.size_limit_label or format_size(limit)
@@ -132,9 +136,12 @@ def _limit(plan: Plan, snapshot: Snapshot, entries: Sequence[FileEntry], total: 
             CHECK,
             "over-limit",
             Severity.ERROR,
-            f"{held}{size}{note}, more than the plan's limit of {label}{counted_here}",
+            _("{data} holds {size}{unknown}, more than the plan's limit of {limit}").format(
+                **held, size=size, limit=label
+            )
+            + counted_here,
             where,
-            hint="remove or move data out of the repository, or raise contentSize in the plan",
+            hint=_("remove or move data out of the repository, or raise contentSize in the plan"),
         )
         return
     rule, severity = (
@@ -142,8 +149,10 @@ def _limit(plan: Plan, snapshot: Snapshot, entries: Sequence[FileEntry], total: 
         if total.total >= WARNING_RATIO * limit
         else ("total", Severity.NOTICE)
     )
-    message = f"{held}{size}{note}, {share(total.total, limit)} of the plan's limit of {label}{counted_here}"
-    yield Finding(CHECK, rule, severity, message, where)
+    message = _("{data} holds {size}{unknown}, {share} of the plan's limit of {limit}").format(
+        **held, size=size, share=share(total.total, limit), limit=label
+    )
+    yield Finding(CHECK, rule, severity, message + counted_here, where)
 
 
 def _unknown(plan: Plan, total: Sizes) -> Iterator[Finding]:
@@ -154,12 +163,18 @@ def _unknown(plan: Plan, total: Sizes) -> Iterator[Finding]:
         CHECK,
         "unknown-size",
         Severity.WARNING,
-        f"{_plural(count, 'file')} of the experiment data {'have' if count != 1 else 'has'} "
-        f"no known size, so the total of {format_size(total.total)} leaves "
-        f"{'them' if count != 1 else 'it'} out: {_examples(total.unknown)}",
+        ngettext(
+            "{count} file of the experiment data has no known size, so the total of {total} leaves it out: "
+            "{files}",
+            "{count} files of the experiment data have no known size, so the total of {total} leaves them "
+            "out: {files}",
+            count,
+        ).format(count=count, total=format_size(total.total), files=_examples(total.unknown)),
         Location(path=total.unknown[0]),
-        hint="git-annex keys without a size (e.g. URL keys from addurl --relaxed) hide it; "
-        "`git annex migrate --backend SHA256E` records it",
+        hint=_(
+            "git-annex keys without a size (e.g. URL keys from addurl --relaxed) hide it; "
+            "`git annex migrate --backend SHA256E` records it"
+        ),
     )
 
 
@@ -167,19 +182,19 @@ def _subdatasets(total: Sizes) -> Iterator[Finding]:
     paths = total.subdatasets
     if not paths:
         return
-    what = (
-        f"{paths[0]} is a subdataset" if len(paths) == 1 else f"{len(paths)} subdatasets ({_examples(paths)})"
+    said = (
+        _(
+            "{path} is a subdataset (a git submodule): its data is kept in its own repository, "
+            "so the total does not count it"
+        )
+        if len(paths) == 1
+        else _(
+            "{count} subdatasets ({paths}) (a git submodule): their data are kept in their own "
+            "repository, so the total does not count it; each is checked in its own repository"
+        )
     )
-    yield Finding(
-        CHECK,
-        "subdataset",
-        Severity.NOTICE,
-        f"{what} (a git submodule): {'its' if len(paths) == 1 else 'their'} data "
-        f"{'is' if len(paths) == 1 else 'are'} kept in {'its' if len(paths) == 1 else 'their'} own "
-        "repository, so the total does not count it"
-        + ("" if len(paths) == 1 else "; each is checked in its own repository"),
-        Location(path=paths[0]),
-    )
+    message = said.format(path=paths[0], count=len(paths), paths=_examples(paths))
+    yield Finding(CHECK, "subdataset", Severity.NOTICE, message, Location(path=paths[0]))
 
 
 def _datasets(plan: Plan, snapshot: Snapshot) -> Iterator[Finding]:
@@ -195,8 +210,10 @@ def _datasets(plan: Plan, snapshot: Snapshot) -> Iterator[Finding]:
                 CHECK,
                 "dataset-is-subdataset",
                 Severity.NOTICE,
-                f"{name} is a subdataset (a git submodule): its size is in its own repository, "
-                f"so dgbot does not compare it with the {format_size(dataset.planned_size)} the plan expects",
+                _(
+                    "{dataset} is a subdataset (a git submodule): its size is in its own repository, "
+                    "so dgbot does not compare it with the {planned} the plan expects"
+                ).format(dataset=name, planned=format_size(dataset.planned_size)),
                 dataset_location(plan, dataset),
             )
         elif held.bytes > dataset.planned_size:
@@ -205,25 +222,31 @@ def _datasets(plan: Plan, snapshot: Snapshot) -> Iterator[Finding]:
                 CHECK,
                 "dataset-over-planned",
                 Severity.WARNING,
-                f"{name} holds {size}{_not_counting(held.unknown, held.subdatasets)}, more than the "
-                f"{planned} the plan expects for it",
+                _("{dataset} holds {size}{unknown}, more than the {planned} the plan expects for it").format(
+                    dataset=name,
+                    size=size,
+                    unknown=_not_counting(held.unknown, held.subdatasets),
+                    planned=planned,
+                ),
                 dataset_location(plan, dataset),
-                hint="update the dataset's planned size in the plan, or reduce the data",
+                hint=_("update the dataset's planned size in the plan, or reduce the data"),
             )
 
 
 @check(
     CHECK,
-    "Data volume",
+    N_("Data volume"),
     Severity.ERROR,
-    f"""The experiment data (files under the plan's dataset paths and in input_data/ and
-    output_data/ folders at any depth) must stay within the plan's contentSize (1 GB = 1024
-    MB); dgbot warns from {WARNING_RATIO:.0%} of the limit on, and when a dataset outgrows its
-    planned size, and otherwise reports the total and its share of the limit. A plan that
-    names no dataset paths, in a repository without those folders, counts every file.
-    Sizes come from git and from git-annex keys, so no content is downloaded; files whose
-    size nobody knows are reported, never counted as 0; subdatasets (git submodules) are
-    named, their data being another repository's.""",
+    N_(  # 90%: WARNING_RATIO
+        "The experiment data (files under the plan's dataset paths and in input_data/ and "
+        "output_data/ folders at any depth) must stay within the plan's contentSize (1 GB = 1024 "
+        "MB); dgbot warns from 90% of the limit on, and when a dataset outgrows its "
+        "planned size, and otherwise reports the total and its share of the limit. A plan that "
+        "names no dataset paths, in a repository without those folders, counts every file. "
+        "Sizes come from git and from git-annex keys, so no content is downloaded; files whose "
+        "size nobody knows are reported, never counted as 0; subdatasets (git submodules) are "
+        "named, their data being another repository's."
+    ),
 )
 def check_volume(plan: Plan, snapshot: Snapshot, settings: Settings) -> Iterator[Finding]:
     """Total experiment data against the limit, and each dataset against its planned size."""

@@ -1,6 +1,6 @@
 """What `dgbot ci` prints: the findings, a line per stage saying what it did, the verdict last.
 
-Each sentence is one whole template with named placeholders, so it can be translated as it is.
+Each sentence is one whole template with named placeholders, translated where it is used (dgbot.words).
 """
 
 from __future__ import annotations
@@ -13,21 +13,22 @@ from dgbot.render.escape import visible
 from dgbot.render.status import describe_counts
 from dgbot.render.text import render_findings
 from dgbot.render.verdictline import describe_run
+from dgbot.words import N_, _, join
 
-PLAN_VALID = "plan: {plan} is valid"
-PLAN_INVALID = "plan: {plan} is invalid ({counts})"
-STAGE_PASSED = "{stage}: passed"
-STAGE_PASSED_WITH = "{stage}: passed ({counts})"
-STAGE_FAILED = "{stage}: failed ({counts})"
-STAGE_SKIPPED = "{stage}: skipped: {reason}"
-STAGE_CRASHED = "{stage}: could not run: {reason}"
-EXECUTED = "notebooks: executed {names}; {outcome}"
-EXECUTED_ALL_RAN = "every one ran to the end"
-EXECUTED_SOME_FAILED = "{failed} of {count} did not finish ({names})"
-CHECKS = "checks: {ran} ran, {passed} passed, {failed} failed"
-CHECKS_SKIPPED = "checks: {ran} ran, {passed} passed, {failed} failed, {skipped} skipped"
-CHECKS_NONE = "checks: none ran ({skipped} skipped)"
-REPORTS = "reports: {folder} ({files})"
+PLAN_VALID = N_("plan: {plan} is valid")
+PLAN_INVALID = N_("plan: {plan} is invalid ({counts})")
+STAGE_PASSED = N_("{stage}: passed")
+STAGE_PASSED_WITH = N_("{stage}: passed ({counts})")
+STAGE_FAILED = N_("{stage}: failed ({counts})")
+STAGE_SKIPPED = N_("{stage}: skipped: {reason}")
+STAGE_CRASHED = N_("{stage}: could not run: {reason}")
+EXECUTED = N_("notebooks: executed {names}; {outcome}")
+EXECUTED_ALL_RAN = N_("every one ran to the end")
+EXECUTED_SOME_FAILED = N_("{failed} of {count} did not finish ({names})")
+CHECKS = N_("checks: {ran} ran, {passed} passed, {failed} failed")
+CHECKS_SKIPPED = N_("checks: {ran} ran, {passed} passed, {failed} failed, {skipped} skipped")
+CHECKS_NONE = N_("checks: none ran ({skipped} skipped)")
+REPORTS = N_("reports: {folder} ({files})")
 # The checks that stand for a stage of their own, in pipeline order; the rest are "checks".
 STAGE_OF = {"drift": "drift", "reproducibility": "reproducibility"}
 _PLAN_CHECKS = ("config", "dmp", "execute")
@@ -36,12 +37,16 @@ _PLAN_CHECKS = ("config", "dmp", "execute")
 def _stage(name: str, result: CheckResult) -> str:
     counts = describe_counts(result.counts())
     if result.status is Status.SKIPPED:
-        return STAGE_SKIPPED.format(stage=name, reason=visible(result.skipped))
+        return _(STAGE_SKIPPED).format(stage=name, reason=visible(result.skipped))
     if result.status is Status.ERROR:
-        return STAGE_CRASHED.format(stage=name, reason=visible(result.crashed))
+        return _(STAGE_CRASHED).format(stage=name, reason=visible(result.crashed))
     if result.status is Status.FAILURE:
-        return STAGE_FAILED.format(stage=name, counts=counts)
-    return STAGE_PASSED_WITH.format(stage=name, counts=counts) if counts else STAGE_PASSED.format(stage=name)
+        return _(STAGE_FAILED).format(stage=name, counts=counts)
+    return (
+        _(STAGE_PASSED_WITH).format(stage=name, counts=counts)
+        if counts
+        else _(STAGE_PASSED).format(stage=name)
+    )
 
 
 def _notebooks(result: CheckResult | None, notebooks: Sequence[tuple[str, str]]) -> str | None:
@@ -49,22 +54,22 @@ def _notebooks(result: CheckResult | None, notebooks: Sequence[tuple[str, str]])
         return None
     if not notebooks:
         return _stage("notebooks", result)
-    names = visible(", ".join(name for name, _ in notebooks))
+    names = visible(join(name for name, _outcome in notebooks))
     stopped = [name for name, outcome in notebooks if outcome != "completed"]
-    outcome = EXECUTED_ALL_RAN
+    outcome = _(EXECUTED_ALL_RAN)
     if stopped:
-        shown = visible(", ".join(stopped))
-        outcome = EXECUTED_SOME_FAILED.format(failed=len(stopped), count=len(notebooks), names=shown)
-    return EXECUTED.format(names=names, outcome=outcome)
+        shown = visible(join(stopped))
+        outcome = _(EXECUTED_SOME_FAILED).format(failed=len(stopped), count=len(notebooks), names=shown)
+    return _(EXECUTED).format(names=names, outcome=outcome)
 
 
 def _checks(checks: list[CheckResult]) -> str:
     ran = [c for c in checks if c.status is not Status.SKIPPED]
     skipped = len(checks) - len(ran)
     if not ran:
-        return CHECKS_NONE.format(skipped=skipped)
+        return _(CHECKS_NONE).format(skipped=skipped)
     passed = sum(c.status is Status.SUCCESS for c in ran)
-    template = CHECKS_SKIPPED if skipped else CHECKS
+    template = _(CHECKS_SKIPPED) if skipped else _(CHECKS)
     return template.format(ran=len(ran), passed=passed, failed=len(ran) - passed, skipped=skipped)
 
 
@@ -82,20 +87,20 @@ def stage_lines(
     lines.append(_checks([c for c in verdict.checks if c.id not in _PLAN_CHECKS and c.id not in STAGE_OF]))
     if "reproducibility" in by_id:
         lines.append(_stage("reproducibility", by_id["reproducibility"]))
-    lines.append(REPORTS.format(folder=visible(report_dir), files=", ".join(files)))
+    lines.append(_(REPORTS).format(folder=visible(report_dir), files=", ".join(files)))
     return lines
 
 
 def _plan_line(verdict: Verdict) -> str:
     plan = verdict.plan or {}
     label = (
-        f"{plan['path']} ({plan['schema']})" if plan.get("schema") else str(plan.get("path") or "the plan")
+        f"{plan['path']} ({plan['schema']})" if plan.get("schema") else str(plan.get("path") or _("the plan"))
     )
     checks = [c for c in verdict.checks if c.id in ("config", "dmp")]
     total = {key: sum(c.counts()[key] for c in checks) for key in ("error", "warning", "notice")}
     if any(c.status is not Status.SUCCESS for c in checks):
-        return PLAN_INVALID.format(plan=visible(label), counts=describe_counts(total) or "not checked")
-    return PLAN_VALID.format(plan=visible(label))
+        return _(PLAN_INVALID).format(plan=visible(label), counts=describe_counts(total) or _("not checked"))
+    return _(PLAN_VALID).format(plan=visible(label))
 
 
 def render_console(

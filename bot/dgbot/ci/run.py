@@ -22,6 +22,7 @@ from dgbot.records import CheckResult, Status, Verdict
 from dgbot.render import REPORT_FILES, render_report
 from dgbot.render.escape import visible
 from dgbot.render.status import describe_verdict
+from dgbot.words import _, use_language
 
 # In pipeline order. "validate" always runs: nothing else means anything without a valid plan.
 STAGES = ("validate", "drift", "execute", "check", "publish")
@@ -67,11 +68,15 @@ def parse_stages(text: str) -> frozenset[str]:
     return frozenset(names | {"validate"})
 
 
+def _not_selected(stage: str) -> str:
+    return _("the {stage} stage was not selected").format(stage=stage)
+
+
 def _skipped_checks(stages: frozenset[str]) -> dict[str, str]:
     skip = {}
     for stage, checks in STAGE_CHECKS.items():
         if stage not in stages:
-            skip.update(dict.fromkeys(checks, f"the {stage} stage was not selected"))
+            skip.update(dict.fromkeys(checks, _not_selected(stage)))
     return skip
 
 
@@ -81,7 +86,7 @@ def _without_check_stage(verdict: Verdict, stages: frozenset[str]) -> Verdict:
     checks = tuple(
         c
         if c.id in kept or c.skipped
-        else CheckResult(c.id, c.title, skipped="the check stage was not selected", description=c.description)
+        else CheckResult(c.id, c.title, skipped=_not_selected("check"), description=c.description)
         for c in verdict.checks
     )
     return replace(verdict, checks=checks)
@@ -115,12 +120,12 @@ def _execute(
     run = validate_path(request.root, env)
     plan = run.validation.plan if run.validation is not None else None
     if run.verdict.status is not Status.SUCCESS or plan is None:
-        return Executed(CheckResult("execute", TITLE, skipped="the plan is not valid; fix it first"))
+        return Executed(CheckResult("execute", TITLE, skipped=_("the plan is not valid; fix it first")))
     elsewhere = _runs_elsewhere(plan, request.device)
     if elsewhere:
         return Executed(CheckResult("execute", TITLE, skipped=elsewhere))
     if executor is None:
-        return Executed(CheckResult("execute", TITLE, skipped="notebook execution is not available here"))
+        return Executed(CheckResult("execute", TITLE, skipped=_("notebook execution is not available here")))
     return executor(request.root, report_dir, plan, run.settings, env)
 
 
@@ -128,9 +133,11 @@ def _runs_elsewhere(plan: Plan, device: str) -> str | None:
     """Why this job leaves execution to another one (a CPU job when the plan needs a GPU...)."""
     needs_gpu = plan.compute.gpu is not None
     if device == "cpu" and needs_gpu:
-        return "the plan needs a GPU, so its notebooks run in the GPU job (see the CI template's gpu input)"
+        return _(
+            "the plan needs a GPU, so its notebooks run in the GPU job (see the CI template's gpu input)"
+        )
     if device == "gpu" and not needs_gpu:
-        return "the plan needs no GPU: its notebooks run in the CPU job"
+        return _("the plan needs no GPU: its notebooks run in the CPU job")
     return None
 
 
@@ -160,7 +167,8 @@ def run_ci(
         env["DGBOT_REPOSITORY_VISIBILITY"] = runner.visibility
     if request.report_dir is not None:  # the reproducibility check reads the run's record there
         env["DGBOT_REPORT_DIR"] = os.path.abspath(request.report_dir)  # as named: a link in it is refused
-    settings, _ = load_settings(request.root, env)
+    settings, _findings = load_settings(request.root, env)
+    use_language(settings.language)
     report_dir = request.root / settings.report_dir
     within = boundary(report_dir, request.root)
     make_folder(within, report_dir)  # a report folder that leads through a link: refused before anything runs
@@ -184,7 +192,7 @@ def run_ci(
     if request.publish and "publish" in request.stages:
         if publisher is None:
             raise UsageError(
-                "--publish needs a forge: run in GitHub Actions or GitLab CI, with DGBOT_TOKEN set"
+                _("--publish needs a forge: run in GitHub Actions or GitLab CI, with DGBOT_TOKEN set")
             )
         stream.write(visible(publisher(verdict, runner, env)) + "\n")
     stream.write(last)

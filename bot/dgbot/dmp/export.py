@@ -8,6 +8,7 @@ from typing import Any
 from dgbot.choices import STANDARDS
 from dgbot.dmp.plan import Access, Dataset, Plan
 from dgbot.errors import PlanError
+from dgbot.words import _
 
 SCHEMA_URI = (
     "https://github.com/RDA-DMP-Common/RDA-DMP-Common-Standard/tree/master/examples/JSON/JSON-schema/1.2"
@@ -25,7 +26,8 @@ _ACCESS = {
 
 def _date_time(value: str | None, what: str) -> str:
     if not value:
-        raise PlanError(f"cannot export: the plan has no {what} date", json_path=f"$.{what}")
+        said = _("cannot export: the plan has no {field} date").format(field=what)
+        raise PlanError(said, json_path=f"$.{what}")
     return f"{value}T00:00:00Z" if _DATE.match(value) else value
 
 
@@ -41,7 +43,10 @@ def _contact(plan: Plan) -> dict[str, Any]:
     contact = plan.contact
     if contact is None or not contact.mbox:
         raise PlanError(
-            "cannot export: maDMP needs a contact with an e-mail address; add contact.name and contact.mbox",
+            _(
+                "cannot export: maDMP needs a contact with an e-mail address; "
+                "add contact.name and contact.mbox"
+            ),
             json_path="$.contact",
         )
     orcid = _ORCID.search(contact.identifier or "")
@@ -88,7 +93,8 @@ def _dataset(dataset: Dataset, start: str) -> dict[str, Any]:
 def export_madmp(plan: Plan, standard: str = "1.2") -> dict[str, Any]:
     """The plan as a maDMP document of the given version; PlanError when a required fact is missing."""
     if standard not in STANDARDS:
-        raise PlanError(f"unknown maDMP version {standard}; choose one of {', '.join(STANDARDS)}")
+        said = _("unknown maDMP version {standard}; choose one of {standards}")
+        raise PlanError(said.format(standard=standard, standards=", ".join(STANDARDS)))
     created = _date_time(plan.created, "created")
     dmp: dict[str, Any] = {
         "title": plan.title,

@@ -11,6 +11,8 @@ jsonschema does wherever the two could differ, and steps aside where it cannot:
 - the formats are checked by the same tests jsonschema makes (the same libraries);
 - a schema using any keyword or format not listed here, or a document holding an integer
   past 2**53 (compared as a float in Rust), gets no fast path;
+- dgbot's `advisory` subschemas (dgbot.dmp.schema) are judged as plain constraints, so a
+  document that draws a notice goes to jsonschema too, which reports it;
 - anything jsonschema-rs cannot take (a value of another type, lone surrogates) is left
   to jsonschema.
 `tests/dmp/test_fast.py` compares the two on the corpus plans and on mutations of them.
@@ -25,6 +27,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
+from dgbot.dmp.units import parse_amount, parse_size
 from dgbot.resources import list_data, load_schema
 
 # Keywords whose meaning jsonschema-rs shares with jsonschema (JSON-Schema-Test-Suite); values
@@ -70,6 +73,8 @@ FORMATS: dict[str, Callable[[str], bool]] = {
     "date-time": _is_datetime,
     "email": lambda value: "@" in value,
     "uri": _is_uri,
+    "size": lambda value: parse_size(value) is not None,
+    "approximate-size": lambda value: parse_amount(value) is not None,
 }
 
 
@@ -99,11 +104,28 @@ def _schemas(node: Any) -> Iterator[dict[str, Any]]:
                 yield from _schemas(value)
 
 
+def _strict(node: Any) -> Any:
+    """The schema with each `advisory` subschema as one more constraint (in allOf)."""
+    if isinstance(node, list):
+        return [_strict(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key in _MAPS and isinstance(value, dict):
+            out[key] = {name: _strict(child) for name, child in value.items()}
+        elif key != "advisory":
+            out[key] = value if key in _DATA else _strict(value)
+    if "advisory" in node:
+        out["allOf"] = [*out.get("allOf", []), _strict(node["advisory"])]
+    return out
+
+
 def supported(schema: dict[str, Any]) -> bool:
     """Whether the fast path judges `schema` exactly as jsonschema does (see the module)."""
     if schema.get("$schema") not in DRAFTS:
         return False
-    for node in _schemas(schema):
+    for node in _schemas(_strict(schema)):
         if not KEYWORDS.issuperset(node) or node.get("format", "date") not in FORMATS:
             return False
     return True
@@ -117,7 +139,7 @@ def _registry() -> tuple[Any, bool]:
     resources = []
     for folder in ("profiles", "madmp"):
         for name in list_data("schemas", folder):
-            contents = load_schema(f"{folder}/{name}")
+            contents = _strict(load_schema(f"{folder}/{name}"))
             resources.append((contents["$id"], contents))
     return jsonschema_rs.Registry(resources), all(supported(contents) for _, contents in resources)
 
@@ -141,7 +163,7 @@ def _validator(name: str) -> Any:
     """
     import jsonschema_rs
 
-    schema = load_schema(name)
+    schema = _strict(load_schema(name))
     if not supported(schema):
         return None
     options: dict[str, Any] = {}

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 from dgbot.records import Finding, Location, Severity
+from dgbot.words import _
 
 PLAN_NAMES = ("dmp.json", "dmp.yaml", "dmp.yml")
 
@@ -26,21 +27,19 @@ def choose_plan(
     if configured is not None:
         name = safe_relative(configured)
         if name is None:
-            return None, _missing(
-                f"the plan path {configured!r} in .dgbot.yml leaves the repository", ".dgbot.yml"
-            )
+            said = _("the plan path {path} in .dgbot.yml leaves the repository").format(path=repr(configured))
+            return None, _missing(said, ".dgbot.yml")
         if exists(name):
             return name, None
-        return None, _missing(f"the plan file {configured} named in .dgbot.yml does not exist", configured)
+        said = _("the plan file {path} named in .dgbot.yml does not exist").format(path=configured)
+        return None, _missing(said, configured)
     present = [name for name in PLAN_NAMES if exists(name)]
     if len(present) == 1:
         return present[0], None
     if not present:
-        return None, _missing("no plan found: add dmp.json or dmp.yaml at the top of the repository", ".")
-    names = " and ".join(present)
-    return None, _missing(
-        f"two plans found ({names}); keep one, or name it with `dmp:` in .dgbot.yml", present[1]
-    )
+        return None, _missing(_("no plan found: add dmp.json or dmp.yaml at the top of the repository"), ".")
+    said = _("two plans found ({names}); keep one, or name it with `dmp:` in .dgbot.yml")
+    return None, _missing(said.format(names=_(" and ").join(present)), present[1])
 
 
 def find_plan(repo: Path, configured: str | None = None) -> tuple[Path | None, Finding | None]:

@@ -31,12 +31,26 @@ def _identifier(block: Any) -> str | None:
     return None
 
 
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _size_at(index: int, raw: Mapping[str, Any]) -> str | None:
+    """The JSON path of the dataset's one byte_size, if it has exactly one."""
+    sized = [
+        i
+        for i, d in enumerate(_list(raw.get("distribution")))
+        if isinstance(d, Mapping) and isinstance(d.get("byte_size"), int)
+    ]
+    return f"$.dmp.dataset[{index}].distribution[{sized[0]}].byte_size" if len(sized) == 1 else None
+
+
 def _dataset(index: int, raw: Mapping[str, Any]) -> Dataset:
-    distributions = [d for d in raw.get("distribution", []) if isinstance(d, Mapping)]
+    distributions = [d for d in _list(raw.get("distribution")) if isinstance(d, Mapping)]
     sizes = [d["byte_size"] for d in distributions if isinstance(d.get("byte_size"), int)]
     accesses = [d["data_access"] for d in distributions if d.get("data_access") in _OPENNESS]
-    licenses = [lic for d in distributions for lic in d.get("license", []) if isinstance(lic, Mapping)]
-    formats = sorted({f for d in distributions for f in d.get("format", []) if isinstance(f, str)})
+    licenses = [lic for d in distributions for lic in _list(d.get("license")) if isinstance(lic, Mapping)]
+    formats = sorted({f for d in distributions for f in _list(d.get("format")) if isinstance(f, str)})
     return Dataset(
         title=str(raw.get("title", "")),
         path=_path(raw.get("dataset_id")),
@@ -50,6 +64,7 @@ def _dataset(index: int, raw: Mapping[str, Any]) -> Dataset:
         sensitive_data=_tristate(raw.get("sensitive_data")),
         formats=tuple(formats),
         json_path=f"$.dmp.dataset[{index}]",
+        planned_size_at=_size_at(index, raw),
     )
 
 
@@ -60,8 +75,8 @@ def _contact(raw: Any) -> Person | None:
 
 
 def _funder(dmp: Mapping[str, Any]) -> str | None:
-    for project in dmp.get("project", []):
-        for funding in project.get("funding", []) if isinstance(project, Mapping) else []:
+    for project in _list(dmp.get("project")):
+        for funding in _list(project.get("funding")) if isinstance(project, Mapping) else []:
             if isinstance(funding, Mapping) and (found := _identifier(funding.get("funder_id"))):
                 return found
     return None
@@ -70,20 +85,20 @@ def _funder(dmp: Mapping[str, Any]) -> str | None:
 def _compute(dmp: Mapping[str, Any]) -> Compute:
     names = [
         f"{r.get('name', '')} {r.get('description', '')}"
-        for d in dmp.get("dataset", [])
-        for r in d.get("technical_resource", [])
+        for d in _list(dmp.get("dataset"))
+        for r in (_list(d.get("technical_resource")) if isinstance(d, Mapping) else [])
         if isinstance(r, Mapping)
     ]
     return Compute(gpu=Gpu() if any(_GPU.search(n) for n in names) else None)
 
 
 def madmp_fields(data: Mapping[str, Any], version: str) -> dict[str, Any]:
-    """Plan keyword arguments from a schema-valid maDMP document."""
+    """Plan keyword arguments from a maDMP document (holes of dgbot.dmp.partial allowed)."""
     dmp = data["dmp"]
-    datasets = [d for d in dmp.get("dataset", []) if isinstance(d, Mapping)]
+    datasets = [(i, d) for i, d in enumerate(_list(dmp.get("dataset"))) if isinstance(d, Mapping)]
     return {
         "profile": f"madmp-{version}",
-        "title": dmp["title"],
+        "title": str(dmp.get("title") or "Untitled plan"),
         "description": dmp.get("description"),
         "language": dmp.get("language", "eng"),
         "funder": _funder(dmp),
@@ -92,6 +107,6 @@ def madmp_fields(data: Mapping[str, Any], version: str) -> dict[str, Any]:
         "dmp_id": _identifier(dmp.get("dmp_id")),
         "contact": _contact(dmp.get("contact")),
         "ethical_issues": _tristate(dmp.get("ethical_issues_exist")),
-        "datasets": tuple(_dataset(i, d) for i, d in enumerate(datasets)),
+        "datasets": tuple(_dataset(i, d) for i, d in datasets),
         "compute": _compute(dmp),
     }

@@ -10,13 +10,16 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
 
+from dgbot.dmp.units import AMOUNT_EXAMPLES, SIZE_EXAMPLES
+from dgbot.words import N_, _, ngettext
+
 _TYPE_NAMES = {
-    "object": "a set of fields (an object)",
-    "array": "a list",
-    "string": "a text",
-    "integer": "a whole number",
-    "number": "a number",
-    "boolean": "true or false",
+    "object": N_("a set of fields (an object)"),
+    "array": N_("a list"),
+    "string": N_("a text"),
+    "integer": N_("a whole number"),
+    "number": N_("a number"),
+    "boolean": N_("true or false"),
     "null": "null",
 }
 _LOCAL_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$")
@@ -30,15 +33,15 @@ def describe(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:
-        return "null (nothing)"
+        return _("null (nothing)")
     if isinstance(value, str):
         shown = value if len(value) <= 60 else value[:57] + "..."
-        return f'the text "{shown}"'
+        return _('the text "{text}"').format(text=shown)
     if isinstance(value, int | float):
-        return f"the number {value}"
+        return _("the number {number}").format(number=value)
     if isinstance(value, list):
-        return f"a list of {len(value)}"
-    return "a set of fields"
+        return _("a list of {count}").format(count=len(value))
+    return _("a set of fields")
 
 
 def _choices(values: Iterable[Any]) -> str:
@@ -50,20 +53,25 @@ def suggest(word: str, options: Iterable[str]) -> str:
     if not close:
         lowered = {o.lower(): o for o in options}
         close = [lowered[word.lower()]] if word.lower() in lowered else []
-    return f' (did you mean "{close[0]}"?)' if close else ""
+    return _(' (did you mean "{word}"?)').format(word=close[0]) if close else ""
+
+
+def unknown_field(name: str, known: Iterable[str]) -> str:
+    said = _('unknown field "{name}"{suggestion}; it is not one of the fields allowed here')
+    return said.format(name=name, suggestion=suggest(name, known))
 
 
 def _type(e: ValidationError) -> Explained:
     value = e.validator_value
     wanted = [str(w) for w in value] if isinstance(value, list) else [str(value)]
-    names = " or ".join(_TYPE_NAMES.get(w, w) for w in wanted)
-    return f"expected {names}, found {describe(e.instance)}", None
+    names = _(" or ").join(_(_TYPE_NAMES[w]) if w in _TYPE_NAMES else w for w in wanted)
+    return _("expected {types}, found {value}").format(types=names, value=describe(e.instance)), None
 
 
 def _required(e: ValidationError) -> Explained:
     missing = _QUOTED.search(e.message)
     name = missing.group(1) if missing else str(e.message)
-    return f'the required field "{name}" is missing', None
+    return _('the required field "{name}" is missing').format(name=name), None
 
 
 def _enum(e: ValidationError) -> Explained:
@@ -71,12 +79,15 @@ def _enum(e: ValidationError) -> Explained:
     hint = (
         suggest(e.instance, [o for o in options if isinstance(o, str)]) if isinstance(e.instance, str) else ""
     )
-    return f"{describe(e.instance)} is not allowed here{hint}; allowed: {_choices(options)}", None
+    said = _("{value} is not allowed here{suggestion}; allowed: {allowed}")
+    return said.format(value=describe(e.instance), suggestion=hint, allowed=_choices(options)), None
 
 
 def _const(e: ValidationError) -> Explained:
     return (
-        f"{describe(e.instance)} is not allowed here; it must be {_choices([e.validator_value])}",
+        _("{value} is not allowed here; it must be {allowed}").format(
+            value=describe(e.instance), allowed=_choices([e.validator_value])
+        ),
         None,
     )
 
@@ -84,21 +95,44 @@ def _const(e: ValidationError) -> Explained:
 def _format(e: ValidationError) -> Explained:
     kind = e.validator_value
     text = describe(e.instance)
+    if kind == "size":
+        return (
+            _(
+                "{value} is not a size: write a number and a unit (B, KB, MB, GB, TB, PB or KiB to PiB; "
+                "1 KB = 1024 B), such as {examples}"
+            ).format(value=text, examples=SIZE_EXAMPLES),
+            None,
+        )
+    if kind == "approximate-size":
+        return (
+            _(
+                "dgbot cannot read {value} as an amount, so it does not compare it with contentSize; "
+                "it reads amounts such as {examples}"
+            ).format(value=text, examples=AMOUNT_EXAMPLES),
+            None,
+        )
     if kind == "date-time" and isinstance(e.instance, str) and _LOCAL_DATE_TIME.match(e.instance):
         return (
-            f"{text} is a date-time without a timezone; add one, e.g. {e.instance}Z or {e.instance}+09:00",
+            _("{value} is a date-time without a timezone; add one, e.g. {text}Z or {text}+09:00").format(
+                value=text, text=e.instance
+            ),
             None,
         )
     if kind == "date-time" and isinstance(e.instance, str) and (bad := _COLONLESS_OFFSET.match(e.instance)):
         fixed = f"{bad.group(1)}{bad.group(2)}:{bad.group(3)}"
-        return f"{text} writes its timezone without a colon; write it as {fixed}", None
+        return _("{value} writes its timezone without a colon; write it as {fixed}").format(
+            value=text, fixed=fixed
+        ), None
     examples = {
         "date": "2024-04-01",
         "date-time": "2024-04-01T09:00:00+09:00",
         "email": "name@example.org",
     }
-    example = f" (e.g. {examples[kind]})" if kind in examples else ""
-    return f"{text} is not a valid {kind}{example}", None
+    if kind in examples:
+        return _("{value} is not a valid {format} (e.g. {example})").format(
+            value=text, format=kind, example=examples[kind]
+        ), None
+    return _("{value} is not a valid {format}").format(value=text, format=kind), None
 
 
 def _extra(e: ValidationError) -> Explained:
@@ -108,28 +142,29 @@ def _extra(e: ValidationError) -> Explained:
     if not extras and isinstance(e.instance, dict):
         extras = [k for k in e.instance if k not in known]
     name = extras[0] if extras else "?"
-    more = f" (and {len(extras) - 1} more)" if len(extras) > 1 else ""
-    return (
-        f'unknown field "{name}"{suggest(name, known)}{more}; it is not one of the fields allowed here',
-        name,
-    )
+    more = _(" (and {count} more)").format(count=len(extras) - 1) if len(extras) > 1 else ""
+    return unknown_field(name, known) + more, name  # dgbot.dmp.schema names each of the more
 
 
 def _sizes(e: ValidationError) -> Explained:
     limit = e.validator_value
+    count = limit if isinstance(limit, int) else 0
     words = {
-        "minItems": f"the list needs at least {limit} entr{'y' if limit == 1 else 'ies'}",
-        "maxItems": f"the list may have at most {limit} entries",
-        "minLength": "the text must not be empty"
+        "minItems": ngettext(
+            "the list needs at least {limit} entry", "the list needs at least {limit} entries", count
+        ),
+        "maxItems": _("the list may have at most {limit} entries"),
+        "minLength": _("the text must not be empty")
         if limit == 1
-        else f"the text needs at least {limit} characters",
-        "maxLength": f"the text may have at most {limit} characters",
-        "minimum": f"the number must be at least {limit}",
-        "maximum": f"the number must be at most {limit}",
-        "exclusiveMinimum": f"the number must be above {limit}",
-        "pattern": "the text does not have the expected form",
+        else _("the text needs at least {limit} characters"),
+        "maxLength": _("the text may have at most {limit} characters"),
+        "minimum": _("the number must be at least {limit}"),
+        "maximum": _("the number must be at most {limit}"),
+        "exclusiveMinimum": _("the number must be above {limit}"),
+        "pattern": _("the text does not have the expected form"),
     }
-    return f"{words[str(e.validator)]}, found {describe(e.instance)}", None
+    rule = words[str(e.validator)].format(limit=limit)
+    return _("{rule}, found {value}").format(rule=rule, value=describe(e.instance)), None
 
 
 _EXPLAIN: dict[str, Callable[[ValidationError], Explained]] = {

@@ -46,6 +46,8 @@ class Dataset:
     informed_consent: Tristate = Tristate.UNKNOWN
     formats: tuple[str, ...] = ()
     json_path: str = "$"  # where the dataset is declared, for located findings
+    planned_size_at: str | None = None  # JSON path of the planned size as written
+    access_from: str | None = None  # the form's own access field (releasePolicy, releaseLevel), if written
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 
+from dgbot.dmp.access import access_notes
 from dgbot.dmp.paths import parse_path
 from dgbot.dmp.plan import Access, Dataset, Plan, Tristate
 from dgbot.dmp.source import Document
-from dgbot.dmp.units import format_size
+from dgbot.dmp.units import apart, format_size
 from dgbot.records import Finding, Severity
+from dgbot.words import N_, _
 
 CHECK = "dmp.semantic"
 Rule = Callable[[Plan, Document], Iterator[Finding]]
@@ -46,7 +48,9 @@ def _dates_in_order(plan: Plan, document: Document) -> Iterator[Finding]:
         yield _finding(
             "modified-before-created",
             Severity.WARNING,  # even an official RDA example (ex10) has it: flag, don't refuse
-            f"the plan says it was modified ({plan.modified}) before it was created ({plan.created})",
+            _("the plan says it was modified ({modified}) before it was created ({created})").format(
+                modified=plan.modified, created=plan.created
+            ),
             document,
             root,
             "modified",
@@ -62,22 +66,33 @@ def _sizes_within_limit(plan: Plan, document: Document) -> Iterator[Finding]:
             yield _finding(
                 "dataset-over-limit",
                 Severity.ERROR,
-                f'dataset "{dataset.title}" plans {format_size(dataset.planned_size)}, more than the '
-                f"plan's limit of {plan.size_limit_label} (contentSize)",
+                _(
+                    'dataset "{title}" plans {size}, more than the plan\'s limit of {limit} (contentSize)'
+                ).format(title=dataset.title, **_against(dataset.planned_size, limit, plan.size_limit_label)),
                 document,
-                dataset.json_path,
+                dataset.planned_size_at or dataset.json_path,
             )
     total = _planned_total(plan)
     if total > limit and all((d.planned_size or 0) <= limit for d in plan.datasets):
         yield _finding(
             "total-over-limit",
             Severity.WARNING,
-            f"the datasets together plan {format_size(total)}, "
-            f"more than the limit of {plan.size_limit_label}",
+            _("the datasets together plan {size}, more than the limit of {limit}").format(
+                **_against(total, limit, plan.size_limit_label)
+            ),
             document,
             "$",
             "contentSize",
         )
+
+
+def _against(size: int, limit: int, label: str | None) -> dict[str, str]:
+    """A size over the limit and the limit, as the plan wrote it unless rounding makes the two
+    read alike ("10 GB, more than the plan's limit of 10GB"): then with the digits that tell them apart."""
+    shown, limit_shown = apart(size, limit)
+    if label and format_size(limit) == limit_shown and shown != limit_shown:
+        limit_shown = label
+    return {"size": shown, "limit": limit_shown}
 
 
 def _planned_total(plan: Plan) -> int:
@@ -99,16 +114,18 @@ def _planned_total(plan: Plan) -> int:
 def _open_personal_data(plan: Plan, document: Document) -> Iterator[Finding]:
     for dataset in plan.datasets:
         kinds = [
-            k
-            for k, v in (("personal", dataset.personal_data), ("sensitive", dataset.sensitive_data))
+            _(k)
+            for k, v in ((N_("personal"), dataset.personal_data), (N_("sensitive"), dataset.sensitive_data))
             if v is Tristate.YES
         ]
         if kinds and dataset.access is Access.OPEN:
             yield _finding(
                 "open-personal-data",
                 Severity.WARNING,
-                f'dataset "{dataset.title}" holds {" and ".join(kinds)} data but is planned for open access; '
-                "restrict access, or confirm the data is anonymised and mark it as not personal",
+                _(
+                    'dataset "{title}" holds {kinds} data but is planned for open access; '
+                    "restrict access, or confirm the data is anonymised and mark it as not personal"
+                ).format(title=dataset.title, kinds=_(" and ").join(kinds)),
                 document,
                 dataset.json_path,
             )
@@ -125,8 +142,9 @@ def _embargoes(plan: Plan, document: Document) -> Iterator[Finding]:
             yield _finding(
                 "embargo",
                 Severity.NOTICE,
-                f'dataset "{dataset.title}" is under embargo: issued {dataset.issued}, access opens '
-                f"{dataset.available_from}",
+                _('dataset "{title}" is under embargo: issued {issued}, access opens {opens}').format(
+                    title=dataset.title, issued=dataset.issued, opens=dataset.available_from
+                ),
                 document,
                 dataset.json_path,
             )
@@ -134,15 +152,23 @@ def _embargoes(plan: Plan, document: Document) -> Iterator[Finding]:
             yield _finding(
                 "embargo-without-date",
                 Severity.WARNING,
-                f'dataset "{dataset.title}" is embargoed but the plan does not say when access opens',
+                _('dataset "{title}" is embargoed but the plan does not say when access opens').format(
+                    title=dataset.title
+                ),
                 document,
                 dataset.json_path,
             )
 
 
-RULES: tuple[Rule, ...] = (_dates_in_order, _sizes_within_limit, _open_personal_data, _embargoes)
+RULES: tuple[Rule, ...] = (
+    _dates_in_order,
+    _sizes_within_limit,
+    _open_personal_data,
+    _embargoes,
+    access_notes,
+)
 
 
 def check_plan(plan: Plan, document: Document) -> list[Finding]:
-    """Every semantic finding of a schema-valid plan."""
+    """Every semantic finding of a plan (or of the valid part of one, dgbot.dmp.partial)."""
     return [finding for rule in RULES for finding in rule(plan, document)]

@@ -15,6 +15,7 @@ from jsonschema.exceptions import ValidationError
 from jsonschema.protocols import Validator
 
 from dgbot.dmp.messages import describe
+from dgbot.words import _
 
 
 def key(value: Any) -> Any:
@@ -50,6 +51,7 @@ def unique_items(validator: Validator, unique: Any, instance: Any, schema: Any) 
     if repeat is not None:
         first, again = repeat
         yield ValidationError(
-            f"the entry at [{again}] repeats the one at [{first}] ({describe(instance[first])}); "
-            "give each entry once"
+            _("the entry at [{again}] repeats the one at [{first}] ({value}); give each entry once").format(
+                again=again, first=first, value=describe(instance[first])
+            )
         )

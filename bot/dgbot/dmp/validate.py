@@ -10,11 +10,13 @@ from dgbot.dmp import schema
 from dgbot.dmp.load import Loaded, load_bytes, load_document
 from dgbot.dmp.madmp import madmp_fields
 from dgbot.dmp.messages import suggest
+from dgbot.dmp.partial import valid_part
 from dgbot.dmp.plan import Plan
 from dgbot.dmp.profiles import profile_fields
 from dgbot.dmp.semantic import check_plan
 from dgbot.dmp.source import Document
 from dgbot.records import Finding, Severity, sort_findings
+from dgbot.words import _
 
 
 @dataclass(frozen=True)
@@ -40,9 +42,11 @@ def _choose_profile(document: Document) -> tuple[schema.SchemaChoice | None, lis
     name = document.data["schema"]
     if isinstance(name, str) and name in schema.PROFILES:
         return schema.SchemaChoice(schema.profile_schema(name), "profile", f"{name} profile"), []
-    shown = f'"{name}"' if isinstance(name, str) else "that value"
+    shown = f'"{name}"' if isinstance(name, str) else _("that value")
     hint = suggest(name, schema.PROFILES) if isinstance(name, str) else ""
-    message = f"unknown plan profile {shown}{hint}; known profiles: {', '.join(schema.PROFILES)}"
+    message = _("unknown plan profile {name}{suggestion}; known profiles: {profiles}").format(
+        name=shown, suggestion=hint, profiles=", ".join(schema.PROFILES)
+    )
     return None, [Finding("dmp.schema", "profile", Severity.ERROR, message, document.locate(("schema",)))]
 
 
@@ -59,8 +63,10 @@ def _choose_madmp(document: Document) -> tuple[schema.SchemaChoice, list[Finding
         "dmp.schema",
         "version",
         Severity.NOTICE,
-        'the plan names no maDMP version in "$schema" and matches none of '
-        f"{', '.join(schema.MADMP_VERSIONS)}; its errors are shown against the newest, {newest}",
+        _(
+            'the plan names no maDMP version in "$schema" and matches none of '
+            "{versions}; its errors are shown against the newest, {newest}"
+        ).format(versions=", ".join(schema.MADMP_VERSIONS), newest=newest),
         document.locate((), "$schema" if "$schema" in document.data else None),
     )
     return schema.SchemaChoice(schema.madmp_schema(newest), "madmp", f"RDA maDMP {newest}", False), [note]
@@ -77,34 +83,41 @@ def choose_schema(document: Document) -> tuple[schema.SchemaChoice | None, list[
         _problem(
             document,
             "kind",
-            'cannot tell what kind of plan this is: a funder-profile plan starts with "schema" '
-            f'({", ".join(schema.PROFILES)}); an RDA maDMP has a top-level "dmp"',
+            _(
+                'cannot tell what kind of plan this is: a funder-profile plan starts with "schema" '
+                '({profiles}); an RDA maDMP has a top-level "dmp"'
+            ).format(profiles=", ".join(schema.PROFILES)),
         )
     ]
 
 
-def _fields(document: Document, choice: schema.SchemaChoice) -> dict[str, Any]:
+def _fields(data: Any, choice: schema.SchemaChoice) -> dict[str, Any] | None:
     if choice.form == "madmp":
-        return madmp_fields(document.data, choice.label.rsplit(" ", 1)[-1])
-    return profile_fields(document.data)
+        return (
+            madmp_fields(data, choice.label.rsplit(" ", 1)[-1]) if isinstance(data.get("dmp"), dict) else None
+        )
+    return profile_fields(data)
 
 
 def validate_document(document: Document) -> Validation:
-    """Validate a loaded document; the Plan is built only when the schema accepts it."""
+    """Validate a loaded document; the Plan is built only when the schema accepts it.
+
+    The rules the schema cannot express run in the same pass, on the valid part of the plan
+    when the schema refuses some of its values, so that a researcher sees every error at once.
+    """
     choice, findings = choose_schema(document)
     if choice is None:
         return Validation(document.path, document, None, None, sort_findings(findings))
-    findings += schema.errors(document, choice.name)
+    checked = schema.checked(document, choice.name)
+    findings += checked.findings
+    accepted = not any(f.severity is Severity.ERROR for f in findings)
+    data = document.data if accepted else valid_part(document.data, checked.wrong)
+    fields = _fields(data, choice) if isinstance(data, dict) else None
     plan = None
-    if not any(f.severity is Severity.ERROR for f in findings):
-        plan = Plan(
-            source=document.path,
-            sha256=document.sha256,
-            form=choice.form,
-            **_fields(document, choice),
-        )
+    if fields is not None:
+        plan = Plan(source=document.path, sha256=document.sha256, form=choice.form, **fields)
         findings += check_plan(plan, document)
-    return Validation(document.path, document, choice, plan, sort_findings(findings))
+    return Validation(document.path, document, choice, plan if accepted else None, sort_findings(findings))
 
 
 def _validated(name: str, loaded: Loaded) -> Validation:

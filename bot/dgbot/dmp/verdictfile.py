@@ -10,6 +10,7 @@ from dgbot.dmp.schema import errors
 from dgbot.dmp.source import Document, LoadFailure, digest
 from dgbot.errors import EXIT_FAILURE, DgbotError
 from dgbot.records import CheckResult, Finding, Location, Severity, Verdict
+from dgbot.words import _
 
 SCHEMA = "verdict.schema.json"
 MAX_VERDICT_BYTES = 512 * 1024 * 1024
@@ -23,22 +24,30 @@ class VerdictFileError(DgbotError):
 
 
 def _fail(name: str, problems: list[str]) -> VerdictFileError:
-    more = f"\n  ... and {len(problems) - SHOWN} more" if len(problems) > SHOWN else ""
+    more = (
+        "\n  " + _("... and {count} more").format(count=len(problems) - SHOWN)
+        if len(problems) > SHOWN
+        else ""
+    )
     listed = "\n".join(f"  {p}" for p in problems[:SHOWN])
-    return VerdictFileError(f"{name} is not a verdict dgbot can publish:\n{listed}{more}")
+    said = _("{name} is not a verdict dgbot can publish:").format(name=name)
+    return VerdictFileError(f"{said}\n{listed}{more}")
 
 
 def _document(path: Path, name: str) -> Document:
     try:
         if path.stat().st_size > MAX_VERDICT_BYTES:
-            raise _fail(name, [f"{name}: the file is larger than 512 MB"])
+            raise _fail(name, [_("{name}: the file is larger than 512 MB").format(name=name)])
         raw = path.read_bytes()
         text = raw.decode("utf-8")
         data, positions = load_json(text)
     except OSError as exc:
-        raise _fail(name, [f"{name}: cannot read the file: {exc.strerror or exc}"]) from None
+        said = _("{name}: cannot read the file: {reason}").format(name=name, reason=exc.strerror or exc)
+        raise _fail(name, [said]) from None
     except UnicodeDecodeError as exc:
-        raise _fail(name, [f"{name}: not UTF-8 (offset {exc.start})"]) from None
+        raise _fail(
+            name, [_("{name}: not UTF-8 (offset {offset})").format(name=name, offset=exc.start)]
+        ) from None
     except LoadFailure as failure:
         raise _fail(name, [f"{failure.finding(name).location}: {failure.message}"]) from None
     return Document(name, "json", data, digest(raw), positions)
@@ -63,14 +72,19 @@ def _inconsistencies(document: Document, verdict: Verdict) -> list[str]:
     for index, (check, recorded) in enumerate(zip(verdict.checks, data["checks"], strict=True)):
         if check.status.value != recorded["status"]:
             where = document.locate(("checks", index, "status"))
+            said = _("{where}: says {recorded} but its findings make it {status}")
             problems.append(
-                f"{where}: says {recorded['status']!r} but its findings make it {check.status.value!r}"
+                said.format(where=where, recorded=repr(recorded["status"]), status=repr(check.status.value))
             )
     if verdict.status.value != data["status"]:
         where = document.locate(("status",))
-        problems.append(f"{where}: says {data['status']!r}, its checks make it {verdict.status.value!r}")
+        said = _("{where}: says {recorded}, its checks make it {status}")
+        problems.append(
+            said.format(where=where, recorded=repr(data["status"]), status=repr(verdict.status.value))
+        )
     if verdict.counts() != data["counts"]:
-        problems.append(f"{document.locate(('counts',))}: the counts do not match the findings")
+        where = document.locate(("counts",))
+        problems.append(_("{where}: the counts do not match the findings").format(where=where))
     return problems
 
 
@@ -88,6 +102,7 @@ def load_verdict(path: Path, name: str | None = None) -> Verdict:
         repository=data["repository"],
         commit=data["commit"],
         plan=data["plan"],
+        language=data.get("language"),
     )
     problems = _inconsistencies(document, verdict)
     if problems:

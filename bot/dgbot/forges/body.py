@@ -5,8 +5,9 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from dgbot.forges.base import Limits
+from dgbot.words import N_, _
 
-FULL_REPORT = "\n\nThe full report of this run: <{url}>\n"
+FULL_REPORT = N_("The full report of this run: <{url}>")
 
 
 def _quoted(report_url: str | None) -> str | None:
@@ -19,15 +20,16 @@ def _quoted(report_url: str | None) -> str | None:
 def full_report(report_url: str | None) -> str:
     """The line put under every body that has a report URL; nothing without one."""
     url = _quoted(report_url)
-    return FULL_REPORT.format(url=url) if url else ""
+    return "\n\n" + _(FULL_REPORT).format(url=url) + "\n" if url else ""
 
 
 def pointer(report_url: str | None) -> str:
     """The note put under a body that was cut."""
     url = _quoted(report_url)
+    lead = _("Report cut to fit this forge")
     if url:
-        return f"\n\n**Report cut to fit this forge**: the full report is at <{url}>.\n"
-    return "\n\n**Report cut to fit this forge**: the full report is in the verdict JSON of this run.\n"
+        return f"\n\n**{lead}**: " + _("the full report is at <{url}>.").format(url=url) + "\n"
+    return f"\n\n**{lead}**: " + _("the full report is in the verdict JSON of this run.") + "\n"
 
 
 def _size(text: str, limits: Limits) -> bool:

@@ -9,6 +9,7 @@ from dgbot.records import Finding, Severity, Status, Verdict
 from dgbot.render import render_markdown
 from dgbot.render.codequality import report_path
 from dgbot.render.status import describe_verdict, shorten
+from dgbot.words import _
 
 CHECK_RUN_NAME = "dgbot"
 SUMMARY_LIMIT = 65_535  # characters of output.summary
@@ -20,7 +21,8 @@ _CONCLUSION = {Status.SUCCESS: "success", Status.FAILURE: "failure", Status.ERRO
 
 def annotation(verdict: Verdict, finding: Finding) -> Annotation:
     where = f" ({finding.location.json_path})" if finding.location.json_path else ""
-    message = f"{finding.message}{where}" + (f"\nhint: {finding.hint}" if finding.hint else "")
+    hint = "\n" + _("hint: {hint}").format(hint=finding.hint) if finding.hint else ""
+    message = f"{finding.message}{where}{hint}"
     return Annotation(
         path=report_path(verdict, finding),
         line=finding.location.line or 1,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from dgbot.errors import UsageError
 from dgbot.forges.base import Forge
 from dgbot.forges.retry import RetryPolicy
+from dgbot.words import _
 
 if TYPE_CHECKING:
     from dgbot.forges.github import AppCredentials
@@ -31,10 +32,14 @@ def _app(environ: Mapping[str, str]) -> AppCredentials:
         try:
             key = Path(environ[APP_KEY_FILE]).read_text(encoding="utf-8")
         except OSError as exc:
-            raise UsageError(f"{APP_KEY_FILE}: cannot read the private key: {exc.strerror or exc}") from None
+            said = _("{variable}: cannot read the private key: {reason}")
+            raise UsageError(said.format(variable=APP_KEY_FILE, reason=exc.strerror or exc)) from None
     installation = environ.get(APP_INSTALLATION, "")
     if not key or not installation.isdigit():
-        raise UsageError(f"a GitHub App needs {APP_ID}, {APP_KEY} (or {APP_KEY_FILE}) and {APP_INSTALLATION}")
+        said = _("a GitHub App needs {id}, {key} (or {key_file}) and {installation}")
+        raise UsageError(
+            said.format(id=APP_ID, key=APP_KEY, key_file=APP_KEY_FILE, installation=APP_INSTALLATION)
+        )
     return AppCredentials(environ[APP_ID], key, int(installation))
 
 
@@ -57,7 +62,11 @@ def build_forge(
 
         app = _app(environ) if environ.get(APP_ID) else None
         if app is None and token is None:
-            raise UsageError(f"set {TOKEN} (or the GitHub App variables {APP_ID}, ...) to publish")
+            raise UsageError(
+                _("set {token} (or the GitHub App variables {id}, ...) to publish").format(
+                    token=TOKEN, id=APP_ID
+                )
+            )
         return GitHubForge(
             repo,
             token=None if app else token,
@@ -67,7 +76,7 @@ def build_forge(
             throttle=throttle,
         )
     if token is None:
-        raise UsageError(f"set {TOKEN} to publish to {kind}")
+        raise UsageError(_("set {token} to publish to {forge}").format(token=TOKEN, forge=kind))
     if kind == "gitlab":
         from dgbot.forges.gitlab import DEFAULT_URL, GitLabForge
 
@@ -81,9 +90,11 @@ def build_forge(
         from dgbot.forges.gitea import GiteaForge
 
         if not url:
-            raise UsageError("--url is needed for Gitea/Forgejo (e.g. https://codeberg.org)")
+            raise UsageError(_("--url is needed for Gitea/Forgejo (e.g. https://codeberg.org)"))
         return GiteaForge(repo, token=token, url=url, policy=policy)
-    raise UsageError(f"unknown forge {kind!r}; one of {', '.join(FORGES)}")
+    raise UsageError(
+        _("unknown forge {forge}; one of {forges}").format(forge=repr(kind), forges=", ".join(FORGES))
+    )
 
 
 def ci_branch(environ: Mapping[str, str]) -> str | None:

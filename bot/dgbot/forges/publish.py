@@ -12,6 +12,7 @@ from dgbot.forges.checkrun import check_run_for
 from dgbot.forges.upsert import upsert_comment, upsert_issue
 from dgbot.records import Status, Verdict
 from dgbot.render import render_json, render_markdown, status_payload
+from dgbot.words import _
 
 DMP_CONTEXT, CHECKS_CONTEXT, REPRO_CONTEXT = "dgbot/dmp", "dgbot/checks", "dgbot/reproducibility"
 _PLAN_CHECKS = ("dmp", "config")
@@ -85,7 +86,7 @@ def _render(verdict: Verdict, forge: Forge, room: int) -> str:
     """Markdown within `room` characters and, where the forge counts bytes, its byte limit."""
     text = render_markdown(verdict, limit=max(1_000, room))
     byte_limit = forge.limits.body_bytes
-    for _ in range(3):  # shrink by the measured bytes per character until it fits
+    for _try in range(3):  # shrink by the measured bytes per character until it fits
         size = len(text.encode("utf-8", "surrogatepass"))
         if byte_limit is None or size <= byte_limit - _MARKDOWN_MARGIN:
             break
@@ -102,7 +103,7 @@ def report_body(verdict: Verdict, forge: Forge, target: Target, marker: str) -> 
 
 
 def issue_title(branch: str, limit: int) -> str:
-    title = " ".join(f"dgbot: data governance of branch {branch}".split())
+    title = " ".join(_("dgbot: data governance of branch {branch}").format(branch=branch).split())
     return title if len(title) <= limit else title[: limit - 1] + "…"
 
 

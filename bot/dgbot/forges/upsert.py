@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dgbot.forges.base import Forge, Issue
 from dgbot.records import Status
+from dgbot.words import _
 
 LABEL = "dgbot"
 STATE_LABELS = {Status.SUCCESS: "dgbot:passed", Status.FAILURE: "dgbot:failed", Status.ERROR: "dgbot:error"}
@@ -21,7 +22,9 @@ def _labels(existing: frozenset[str], status: Status) -> list[str]:
 def _close_duplicates(forge: Forge, keep: Issue, extras: list[Issue]) -> None:
     """A second marked issue (a create whose answer was lost) is closed and unmarked."""
     for extra in extras:
-        body = f"Closed by dgbot: this duplicates #{keep.number}, which carries the governance report."
+        body = _("Closed by dgbot: this duplicates #{number}, which carries the governance report.").format(
+            number=keep.number
+        )
         forge.edit_issue(extra.number, title=extra.title, body=body, labels=sorted(extra.labels), open=False)
 
 

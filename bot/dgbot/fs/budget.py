@@ -8,6 +8,7 @@ from pathlib import Path
 
 from dgbot.errors import UnsafePathError
 from dgbot.fs.read import hash_regular
+from dgbot.words import _
 
 HASH_SECONDS = 600.0  # a run's total; files in git are small, data is annexed and hashed by key
 
@@ -31,7 +32,8 @@ class HashBudget:
             self.refuse(relpath, exc)
             return None
         if found is None:
-            reason = f"{relpath} was not hashed: the {self.seconds:g} s dgbot spends hashing ran out"
+            said = _("{path} was not hashed: the {seconds} s dgbot spends hashing ran out")
+            reason = said.format(path=relpath, seconds=f"{self.seconds:g}")
             self.skipped.setdefault(relpath, reason)
         return found
 
@@ -40,5 +42,5 @@ class HashBudget:
         if isinstance(exc, UnsafePathError):
             reason = str(exc)
         else:
-            reason = f"{relpath} cannot be read: {exc.strerror or exc}"
+            reason = _("{path} cannot be read: {reason}").format(path=relpath, reason=exc.strerror or exc)
         self.skipped.setdefault(relpath, reason)

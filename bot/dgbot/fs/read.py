@@ -19,20 +19,20 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from dgbot.errors import UnsafePathError
+from dgbot.words import N_, _
 
 CHUNK = 1 << 20
-NEVER = "dgbot never reads through one"
 ANNEX_OBJECTS = (".git", "annex", "objects")
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | _CLOEXEC
 # O_NONBLOCK: opening a FIFO swapped in after the lstat returns at once instead of waiting.
 _FILE = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | _CLOEXEC
 _KINDS = {
-    stat.S_IFIFO: "a named pipe (FIFO)",
-    stat.S_IFCHR: "a character device",
-    stat.S_IFBLK: "a block device",
-    stat.S_IFSOCK: "a socket",
-    stat.S_IFDIR: "a folder",
+    stat.S_IFIFO: N_("{path} is a named pipe (FIFO); dgbot reads only regular files"),
+    stat.S_IFCHR: N_("{path} is a character device; dgbot reads only regular files"),
+    stat.S_IFBLK: N_("{path} is a block device; dgbot reads only regular files"),
+    stat.S_IFSOCK: N_("{path} is a socket; dgbot reads only regular files"),
+    stat.S_IFDIR: N_("{path} is a folder; dgbot reads only regular files"),
 }
 
 
@@ -40,7 +40,8 @@ class TooLargeError(UnsafePathError):
     """A file over the size limit of what dgbot reads of it."""
 
     def __init__(self, path: str, size: int, limit: int):
-        super().__init__(f"{path} is {size} bytes; dgbot reads at most {limit} bytes of it", path=path)
+        said = _("{path} is {size} bytes; dgbot reads at most {limit} bytes of it")
+        super().__init__(said.format(path=path, size=size, limit=limit), path=path)
         self.size = size
         self.limit = limit
 
@@ -49,7 +50,8 @@ def relative_parts(relpath: str) -> tuple[str, ...]:
     """The components of a repository-relative path; UnsafePathError when it is absolute or climbs."""
     path = PurePosixPath(relpath)
     if path.is_absolute() or ".." in path.parts or not path.parts:
-        raise UnsafePathError(f"{relpath!r} is not a path inside the repository", path=relpath)
+        said = _("{path} is not a path inside the repository").format(path=repr(relpath))
+        raise UnsafePathError(said, path=relpath)
     return path.parts
 
 
@@ -99,12 +101,12 @@ def _resolved(root: Path, relpath: str) -> tuple[Path, tuple[str, ...]]:
     top = root.resolve()
     target = Path(os.path.realpath(top.joinpath(*relative_parts(relpath))))
     if target == top or not target.is_relative_to(top):
-        raise UnsafePathError(
-            f"{relpath} is a symbolic link that leads outside the repository; {NEVER}", path=relpath
-        )
+        said = _("{path} is a symbolic link that leads outside the repository; dgbot never reads through one")
+        raise UnsafePathError(said.format(path=relpath), path=relpath)
     parts = target.relative_to(top).parts
     if parts[0] == ".git" and parts[:3] != ANNEX_OBJECTS:
-        raise UnsafePathError(f"{relpath} is a symbolic link into .git; {NEVER}", path=relpath)
+        said = _("{path} is a symbolic link into .git; dgbot never reads through one").format(path=relpath)
+        raise UnsafePathError(said, path=relpath)
     return top, parts
 
 
@@ -120,7 +122,10 @@ def _open(root: Path, parts: tuple[str, ...], shown: str) -> int:
         _refuse(None, os.stat(parts[-1], dir_fd=folder, follow_symlinks=False), shown)
         fd = os.open(parts[-1], _FILE, dir_fd=folder)
     except NotADirectoryError:  # a component was swapped for a symlink after its lstat
-        raise UnsafePathError(f"{shown} is reached through a symbolic link; {NEVER}", path=shown) from None
+        said = _("{path} is reached through a symbolic link; dgbot never reads through one").format(
+            path=shown
+        )
+        raise UnsafePathError(said, path=shown) from None
     finally:
         os.close(folder)
     try:
@@ -136,9 +141,14 @@ def _refuse(parent: str | None, info: os.stat_result, shown: str) -> None:
     kind = stat.S_IFMT(info.st_mode)
     where = f"{shown}: {parent}" if parent is not None else shown
     if kind == stat.S_IFLNK:
-        raise UnsafePathError(f"{where} is a symbolic link; {NEVER}", path=shown)
+        said = _("{path} is a symbolic link; dgbot never reads through one").format(path=where)
+        raise UnsafePathError(said, path=shown)
     if parent is not None and kind != stat.S_IFDIR:
         raise FileNotFoundError(errno.ENOENT, "no such file", shown)  # "LICENSE/x": absent
     if parent is None and kind != stat.S_IFREG:
-        what = _KINDS.get(kind, "not a regular file")
-        raise UnsafePathError(f"{where} is {what}; dgbot reads only regular files", path=shown)
+        said = (
+            _(_KINDS[kind])
+            if kind in _KINDS
+            else _("{path} is not a regular file; dgbot reads only regular files")
+        )
+        raise UnsafePathError(said.format(path=where), path=shown)

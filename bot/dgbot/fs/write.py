@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from dgbot.errors import UnsafePathError, UsageError
+from dgbot.words import _
 
 _FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
@@ -57,6 +58,7 @@ def copy_file(root: Path, target: Path, source: Path | BinaryIO, *, sync: bool =
         with source.open("rb") if isinstance(source, Path) else contextlib.nullcontext(source) as given:
             shutil.copyfileobj(given, out)
             status = os.fstat(given.fileno())
+        out.flush()  # before the times are set: a later write would make them now
         os.fchmod(out.fileno(), stat.S_IMODE(status.st_mode))
         os.utime(out.fileno(), ns=(status.st_atime_ns, status.st_mtime_ns))
 
@@ -101,7 +103,8 @@ def _replace_folder(folder: int, staging: str, name: str, target: Path, marker: 
         return
     _refuse_link(folder, name, old, str(target))
     if not stat.S_ISDIR(old.st_mode) or not _holds_file(folder, name, marker):
-        raise UsageError(f"{target} exists and is not a folder dgbot wrote (no {marker}); choose another")
+        said = _("{target} exists and is not a folder dgbot wrote (no {marker}); choose another")
+        raise UsageError(said.format(target=target, marker=marker))
     aside = _random_name(name, "dgbot-old")
     os.replace(name, aside, src_dir_fd=folder, dst_dir_fd=folder)
     os.replace(staging, name, src_dir_fd=folder, dst_dir_fd=folder)
@@ -125,7 +128,7 @@ def _write(root: Path, target: Path, fill: Callable[[BinaryIO], object], sync: b
             shown = _shown(folders, name)
             _refuse_link(folder, name, existing, shown)
             if not stat.S_ISREG(existing.st_mode):
-                raise _refused(shown, "is not a regular file; dgbot replaces only files")
+                raise _refused(shown, _("{path}: is not a regular file; dgbot replaces only files"))
         temporary = _random_name(name)
         try:
             with os.fdopen(os.open(temporary, _NEW_FILE, 0o666, dir_fd=folder), "wb") as out:
@@ -145,9 +148,10 @@ def _parts(root: Path, target: Path, allow_root: bool = False) -> list[str]:
     relative = os.path.relpath(os.path.abspath(target), os.path.abspath(root))
     parts = [] if relative == "." else list(PurePosixPath(relative).parts)
     if parts[:1] == [".."]:
-        raise UnsafePathError(f"{target}: leads outside {root}; dgbot writes only in it", path=str(target))
+        said = _("{target}: leads outside {root}; dgbot writes only in it").format(target=target, root=root)
+        raise UnsafePathError(said, path=str(target))
     if not parts and not allow_root:
-        raise UsageError(f"{target} is a folder, not a file")
+        raise UsageError(_("{target} is a folder, not a file").format(target=target))
     return parts
 
 
@@ -166,7 +170,9 @@ def _opened(root: Path, target: Path, folders: list[str], create: bool) -> Itera
         finally:
             os.close(folder)
     except OSError as exc:
-        raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from exc
+        raise UsageError(
+            _("cannot write {target}: {reason}").format(target=target, reason=exc.strerror or exc)
+        ) from exc
 
 
 def _step(folder: int, name: str, shown: str, create: bool) -> int:
@@ -185,18 +191,20 @@ def _step(folder: int, name: str, shown: str, create: bool) -> int:
             status = _status(folder, name)
             if status is not None:
                 _refuse_link(folder, name, status, shown)
-            raise _refused(shown, "is not a folder; dgbot writes only in folders") from None
+            raise _refused(shown, _("{path}: is not a folder; dgbot writes only in folders")) from None
     raise AssertionError("unreachable")
 
 
 def _refuse_link(folder: int, name: str, status: os.stat_result, shown: str) -> None:
     if stat.S_ISLNK(status.st_mode):
         to = os.readlink(name, dir_fd=folder)
-        raise _refused(shown, f"is a symbolic link (to {to}); dgbot never writes through one")
+        said = _("{path}: is a symbolic link (to {target}); dgbot never writes through one")
+        raise _refused(shown, said, target=to)
 
 
-def _refused(shown: str, why: str) -> UnsafePathError:
-    return UnsafePathError(f"{shown}: {why}", path=shown)
+def _refused(shown: str, message: str, **fields: str) -> UnsafePathError:
+    """`message` (a template with {path}) about the path `shown`."""
+    return UnsafePathError(message.format(path=shown, **fields), path=shown)
 
 
 def _status(folder: int, name: str) -> os.stat_result | None:

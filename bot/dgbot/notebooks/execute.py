@@ -23,6 +23,7 @@ from dgbot.notebooks.contain import Containment, hide_own_memory
 from dgbot.notebooks.environment import kernel_environment
 from dgbot.notebooks.execution import CellError, Execution, Job, Outcome, describe, first_error, own_cells
 from dgbot.notebooks.watch import KernelWatch, Progress
+from dgbot.words import _, current_language, speaking
 
 _QUIET = logging.getLogger("dgbot.notebooks.kernel")
 _QUIET.addHandler(logging.NullHandler())
@@ -134,7 +135,8 @@ def execute_notebook(job: Job, progress: Progress | None = None) -> Execution:
     try:
         source = _read_strict(job.source)
     except Exception as unreadable:  # not JSON, not a notebook: a record, never a crash
-        message = f"cannot read the notebook: {type(unreadable).__name__}: {unreadable}"
+        said = _("cannot read the notebook: {error}")
+        message = said.format(error=f"{type(unreadable).__name__}: {unreadable}")
         return Execution(job, Outcome.ERROR, started, _now(), time.monotonic() - clock, message=message)
     watch = KernelWatch(job, progress)
     # papermill writes its copy as it goes: into a private folder of our own, not beside the output,
@@ -158,8 +160,16 @@ def execute_notebooks(
     if not jobs:
         return []
     workers = max(1, min(parallel, len(jobs)))
+    # Each kernel's thread speaks the caller's language (dgbot.words); the rest of its context
+    # (the asyncio state of Jupyter's clients) stays its own.
+    language = current_language()
+
+    def execute(job: Job) -> Execution:
+        with speaking(language):
+            return execute_notebook(job, progress)
+
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="dgbot-kernel") as pool:
-        return list(pool.map(lambda job: execute_notebook(job, progress), jobs))
+        return list(pool.map(execute, jobs))
 
 
 def _execute(
@@ -191,31 +201,43 @@ def _execute(
         error = (first_error(executed) if executed else None) or CellError(watch.cell, exc.ename, exc.evalue)
         return Outcome.FAILED, error, describe(error)
     except CellTimeoutError:
-        why = f"did not finish within {job.cell_timeout:g} s (the cell timeout)"
+        why = _("did not finish within {seconds} s (the cell timeout)").format(
+            seconds=f"{job.cell_timeout:g}"
+        )
         return _stopped(watch, Outcome.TIMEOUT, why)
     except NoSuchKernel:
-        return Outcome.ERROR, None, f"no Jupyter kernel named {job.kernel!r} is installed"
+        return (
+            Outcome.ERROR,
+            None,
+            _("no Jupyter kernel named {kernel} is installed").format(kernel=repr(job.kernel)),
+        )
     except Exception as exc:
         if watch.expired:
-            return _stopped(watch, Outcome.TIMEOUT, f"the notebook did not finish within {job.timeout:g} s")
+            why = _("the notebook did not finish within {seconds} s").format(seconds=f"{job.timeout:g}")
+            return _stopped(watch, Outcome.TIMEOUT, why)
         if isinstance(exc, DeadKernelError):
             said = watch.kernel_said()
-            return _stopped(
-                watch, Outcome.DIED, "the kernel died while it ran" + (f" ({said})" if said else "")
+            why = (
+                _("the kernel died while it ran ({said})").format(said=said)
+                if said
+                else _("the kernel died while it ran")
             )
-        return Outcome.ERROR, None, f"the notebook could not be run: {type(exc).__name__}: {exc}"
+            return _stopped(watch, Outcome.DIED, why)
+        said = _("the notebook could not be run: {error}").format(error=f"{type(exc).__name__}: {exc}")
+        return Outcome.ERROR, None, said
     finally:
         if timer is not None:
             timer.cancel()
         watch.kill()  # what the kernel left running in its process group
         watch.stderr.close()
-    return Outcome.COMPLETED, None, "completed"
+    return Outcome.COMPLETED, None, _("completed")
 
 
 def _stopped(watch: KernelWatch, outcome: Outcome, why: str) -> tuple[Outcome, CellError, str]:
     name = "CellTimeoutError" if outcome is Outcome.TIMEOUT else "DeadKernelError"
-    where = f"cell {watch.cell + 1}" if watch.cell >= 0 else "the kernel's start"
-    message = f"{where}: {why}; the kernel was stopped" if outcome is Outcome.TIMEOUT else f"{where}: {why}"
+    where = _("cell {number}").format(number=watch.cell + 1) if watch.cell >= 0 else _("the kernel's start")
+    said = _("{where}: {why}; the kernel was stopped") if outcome is Outcome.TIMEOUT else _("{where}: {why}")
+    message = said.format(where=where, why=why)
     return outcome, CellError(watch.cell, name, message), message
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import nbformat
 
 from dgbot.records import Finding, Location, Severity
+from dgbot.words import _
 
 # CSI and OSC escape sequences: IPython colours its tracebacks, a record must not carry them.
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
@@ -48,6 +49,12 @@ class Job:
     parameters: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     metadata: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))  # into metadata.dgbot
     within: Path | None = None  # the folder the executed copy stays in (no link followed); None: its own
+    parameter_set: str | None = None  # for_parameters: the parameter folder this run is for
+
+    @property
+    def label(self) -> str:
+        """How people see the job: its name, and the parameter set it runs for."""
+        return self.name + (f" [{self.parameter_set}]" if self.parameter_set else "")
 
 
 @dataclass(frozen=True)
@@ -83,11 +90,19 @@ class Execution:
         """The failure as a located finding, None when the notebook completed."""
         if self.ok:
             return None
-        return Finding(CHECK, self.outcome.value, Severity.ERROR, self.message, Location(path=self.job.name))
+        chosen = self.job.parameter_set
+        message = (
+            _("{message} (parameter set {name})").format(message=self.message, name=chosen)
+            if chosen
+            else self.message
+        )
+        return Finding(CHECK, self.outcome.value, Severity.ERROR, message, Location(path=self.job.name))
 
     def to_dict(self) -> dict[str, Any]:
+        named = {"parameter_set": self.job.parameter_set} if self.job.parameter_set else {}
         return {
             "notebook": self.job.name,
+            **named,
             "status": self.outcome.value,
             "started": self.started,
             "ended": self.ended,
@@ -125,4 +140,7 @@ def first_error(notebook: nbformat.NotebookNode) -> CellError | None:
 def describe(error: CellError) -> str:
     """One line for a record: the cell as a person counts it (from 1), the error name and value."""
     value = error.value.strip().splitlines()
-    return f"cell {error.cell_index + 1} raised {error.name}" + (f": {value[0]}" if value else "")
+    if not value:
+        return _("cell {number} raised {error}").format(number=error.cell_index + 1, error=error.name)
+    said = _("cell {number} raised {error}: {value}")
+    return said.format(number=error.cell_index + 1, error=error.name, value=value[0])

@@ -22,6 +22,11 @@ from dgbot.resources import read_template
 
 PLAN_CELL = "plan-parameters"  # the cell of plan values papermill wrote
 LANGUAGES = ("en", "ja")
+# The first line of the cell papermill writes, in the notebook's language.
+PLAN_COMMENT = {
+    "en": "# Values dgbot took from the plan (papermill wrote them; values given at run time come after)",
+    "ja": "# dgbot が計画から取り出した値（papermill が書き込み、実行時に与えた値はこの後に入ります）",
+}
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,9 @@ def _template(name: str) -> nbformat.NotebookNode:
     for cell in notebook.cells:
         if cell.cell_type != "markdown" and placeholders(cell.source):
             raise ResourceError(f"template {name} cell {cell.id}: placeholders belong in Markdown only")
+        comment = cell.metadata.get("dgbot", {}).get("comment", {}) if cell.cell_type == "code" else {}
+        if cell.cell_type == "code" and not all(comment.get(language) for language in LANGUAGES):
+            raise ResourceError(f"template {name} cell {cell.id}: needs metadata.dgbot.comment in en and ja")
     return notebook
 
 
@@ -61,8 +69,11 @@ def _keep(cell: Any, language: str, chosen: Selection, where: str) -> bool:
     return True
 
 
-def _clean(cell: Any) -> Any:
+def _clean(cell: Any, language: str) -> Any:
     tags = [t for t in cell.metadata.get("tags", ()) if not t.startswith(("lang-", "section-"))]
+    comment = cell.metadata.pop("dgbot", {}).get("comment")
+    if comment:  # what the cell does, on its first line, in the notebook's language
+        cell.source = f"# {comment[language]}\n{cell.source}"
     if tags:
         cell.metadata["tags"] = tags
     else:
@@ -81,20 +92,22 @@ def _cells(
         where = f"template {spec.template} cell {cell.id}"
         if not _keep(cell, settings.language, chosen, where):
             continue
-        cell = _clean(copy.deepcopy(cell))
+        cell = _clean(copy.deepcopy(cell), settings.language)
         if cell.cell_type == "markdown":
             cell.source = fill(cell.source, texts, where)
         kept.append(cell)
     return kept
 
 
-def _retag(cell: Any) -> None:
+def _retag(cell: Any, language: str) -> None:
     """The plan's values become the `parameters` cell, so values given to papermill at run time
     (injected after that cell) override them while the template's defaults come first."""
     tags = cell.metadata.tags
     if "injected-parameters" in tags:
         cell.id = PLAN_CELL  # papermill gives it a random id
         tags[:] = ["parameters"]
+        first, _, rest = cell.source.partition("\n")  # papermill's own "# Parameters" line
+        cell.source = f"{PLAN_COMMENT[language]}\n{rest}" if first.startswith("#") else cell.source
     elif "parameters" in tags:
         tags.remove("parameters")
     if not tags:
@@ -113,7 +126,7 @@ def generate_one(spec: NotebookSpec, chosen: Selection, plan: Plan, settings: Se
         cell.metadata.setdefault("tags", [])  # papermill looks for tags on every cell
     notebook = parameterize(notebook, values)
     for cell in notebook.cells:
-        _retag(cell)
+        _retag(cell, settings.language)
     hashes = cell_hashes(notebook)
     notebook.metadata["dgbot"] = {
         "version": __version__,

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any
 
+from dgbot import __version__
 from dgbot.config import Settings
 from dgbot.dmp.plan import Dataset, Plan
 
@@ -47,6 +48,7 @@ VALUES: Mapping[str, Value] = MappingProxyType(
         "contact": lambda plan, _: _contact(plan),
         "date": lambda plan, _: plan.modified or plan.created,
         "ci_notebooks": lambda plan, _: list(plan.reproducibility.notebooks),
+        "dgbot_version": lambda _, __: __version__,  # not a plan value: the dgbot the kernel needs
         "docker": lambda plan, _: plan.compute.docker,
         "docker_image": lambda plan, _: plan.compute.docker_image,
         "gpu": lambda plan, _: _gpu(plan),

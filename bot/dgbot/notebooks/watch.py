@@ -45,7 +45,7 @@ class KernelWatch:
         km = getattr(self.client, "km", None)
         self.pgid = self.pgid or getattr(getattr(km, "provisioner", None), "pgid", None)
         if self.progress is not None and self.cell >= 0:
-            self.progress(self.job.name, self.cell, len(positions))
+            self.progress(self.job.label, self.cell, len(positions))
 
     def expire(self) -> None:
         """The whole-notebook timeout: stop the kernel; the client then sees it die."""

@@ -8,10 +8,12 @@ from pathlib import Path
 from dgbot.config import Settings
 from dgbot.dmp.plan import Plan
 from dgbot.errors import UnsafePathError
+from dgbot.fs.ignore import ensure_ignored_reports
 from dgbot.fs.read import read_regular
 from dgbot.fs.write import boundary, remove_file, write_file
 from dgbot.notebooks.content import MAX_NOTEBOOK_BYTES
-from dgbot.notebooks.drift import BESIDE, Reader, State, assess_all
+from dgbot.notebooks.drift import BESIDE, Reader, State, assess_all, explain
+from dgbot.words import _
 
 
 @dataclass(frozen=True)
@@ -26,16 +28,20 @@ class Action:
     def message(self) -> str:
         state = self.state
         if self.done == "written":
-            return f"{state.path}: written" + (
-                "" if state.kind == "missing" else f" ({state.message.split(': ', 1)[1]})"
-            )
+            if state.kind == "missing":
+                return _("{path}: written").format(path=state.path)
+            return _("{path}: written ({why})").format(path=state.path, why=explain(state))
         if self.done == "unchanged":
-            return f"{state.path}: up to date"
+            return _("{path}: up to date").format(path=state.path)
         if self.done == "written-beside":
-            return f"{state.message}; its new version is written beside it as {self.target}"
+            return _("{state}; its new version is written beside it as {target}").format(
+                state=state.message, target=self.target
+            )
         if self.done == "skipped":
-            return f"{state.message}; skipped (notebooks.on_edit: skip)"
-        return f"{state.message}; {'removed' if self.done == 'removed' else 'kept'}"
+            return _("{state}; skipped (notebooks.on_edit: skip)").format(state=state.message)
+        if self.done == "removed":
+            return _("{state}; removed").format(state=state.message)
+        return _("{state}; kept").format(state=state.message)
 
 
 def _reader(root: Path, folder: str, out: Path) -> Reader:
@@ -59,13 +65,21 @@ def _folder(settings: Settings, root: Path, out: Path | None) -> tuple[str, Path
     if out is not None:
         return folder, out
     if not (root / folder).resolve().is_relative_to(root.resolve()):
-        message = f"{folder}: the notebook folder leads outside the repository; it is refused"
+        message = _("{folder}: the notebook folder leads outside the repository; it is refused").format(
+            folder=folder
+        )
         raise UnsafePathError(message, path=folder)
     return folder, root / folder
 
 
 def generate_into(plan: Plan, settings: Settings, root: Path, out: Path | None = None) -> list[Action]:
-    """Generate the plan's notebooks into `out` (default: the notebook folder of the repository `root`)."""
+    """Generate the plan's notebooks into `out` (default: the notebook folder of the repository `root`).
+
+    Into the repository, the report folder also goes into dgbot's block of `.gitignore`: the
+    notebooks' runs write it, and it is never committed.
+    """
+    if out is None:
+        ensure_ignored_reports(root, settings.report_dir)
     within = root if out is None else boundary(out, root)
     folder, out = _folder(settings, root, out)
     existing = [f"{folder}/{p.name}" for p in sorted(out.glob("*.ipynb"))] if out.is_dir() else []

@@ -4,44 +4,35 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dgbot.fs.read import read_regular
-from dgbot.fs.write import write_file
+from dgbot.fs.managed import END, ensure_block, escape_pattern, with_block
 
 # The prototype's layout: data in these folders goes to the annex; code, notebooks, the plan and the
 # provenance stay in git, where a forge can show and diff them.
 DATA_FOLDERS = ("input_data", "output_data")
+# for_parameters: each parameter folder at the top (param_30C/, ...) has an output_data/ of its own;
+# its params/ are small settings and stay in git.
+PARAMETER_OUTPUTS = "*/output_data"
 BEGIN = "# >>> dgbot: git-annex rules from the data management plan (managed; edits are replaced)"
-END = "# <<< dgbot"
-MAX_BYTES = 1024 * 1024  # a .gitattributes of rules; anything larger is not one
+__all__ = ["BEGIN", "DATA_FOLDERS", "END", "data_folders", "ensure_annex_rules", "rules_block"]
+
+
+def data_folders(structure: str | None) -> tuple[str, ...]:
+    """The folders (gitattributes patterns) whose files the plan's datasetStructure puts in the annex."""
+    return (*DATA_FOLDERS, PARAMETER_OUTPUTS) if structure == "for_parameters" else DATA_FOLDERS
+
+
+def _lines(folders: list[str]) -> list[str]:
+    """Code, notebooks and provenance in git (`nothing`), the data folders in the annex (`anything`)."""
+    return ["* annex.largefiles=nothing"] + [
+        f"{escape_pattern(folder, wildcards=True)}/** annex.largefiles=anything" for folder in folders
+    ]
 
 
 def rules_block(folders: list[str]) -> str:
-    """Code, notebooks and provenance in git (`nothing`), the data folders in the annex (`anything`)."""
-    lines = [BEGIN, "* annex.largefiles=nothing"]
-    lines += [f"{_escape(folder)}/** annex.largefiles=anything" for folder in folders]
-    return "\n".join([*lines, END]) + "\n"
-
-
-def _escape(folder: str) -> str:
-    """gitattributes patterns end at whitespace; escape it (and the escape character)."""
-    return "".join("\\" + c if c in " \t\\" else c for c in folder)
+    """The block as it stands at the end of `.gitattributes`."""
+    return with_block("", BEGIN, _lines(folders))
 
 
 def ensure_annex_rules(root: Path, folders: tuple[str, ...] = DATA_FOLDERS) -> bool:
     """Put the rules block at the end of `.gitattributes` (last rules win); True when the file changed."""
-    path = root / ".gitattributes"
-    try:  # a symlink (to a file outside, whose text would be copied in) is refused, never read
-        old = read_regular(root, ".gitattributes", MAX_BYTES).decode("utf-8")
-    except FileNotFoundError:
-        old = ""
-    kept = old
-    if BEGIN in old and END in old.split(BEGIN, 1)[1]:
-        head, rest = old.split(BEGIN, 1)
-        kept = head + rest.split(END, 1)[1].lstrip("\n")
-    if kept and not kept.endswith("\n"):
-        kept += "\n"
-    new = kept + rules_block(list(folders))
-    if new == old:
-        return False
-    write_file(root, path, new)
-    return True
+    return ensure_block(root, ".gitattributes", BEGIN, _lines(list(folders)))

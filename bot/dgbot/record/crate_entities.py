@@ -13,6 +13,7 @@ from dgbot.fs.budget import HashBudget
 from dgbot.fs.read import check_regular
 from dgbot.record.provenance import key_sha256
 from dgbot.snapshot import FileEntry
+from dgbot.words import _
 
 _STATUS = {True: "http://schema.org/CompletedActionStatus", False: "http://schema.org/FailedActionStatus"}
 
@@ -33,7 +34,8 @@ def add_file(crate: Any, root: Path, entry: FileEntry, budget: HashBudget) -> An
             check_regular(root, entry.path, follow=True)
         except (UnsafePathError, OSError) as exc:
             budget.refuse(entry.path, exc)
-            budget.skipped[entry.path] += "; it is left out of the crate"
+            said = _("{reason}; it is left out of the crate")
+            budget.skipped[entry.path] = said.format(reason=budget.skipped[entry.path])
             return None
     digest = key_sha256(entry.key) if entry.key is not None else budget.sha256(root, entry.path)
     if entry.key is not None:
@@ -99,12 +101,14 @@ def add_action(
     for key, value in (notebook.get("parameters") or {}).items():
         pv = {"@type": "PropertyValue", "name": key, "value": str(value)}
         inputs.append(crate.add(ContextEntity(crate, f"#param-{run_id}-{key}", properties=pv)))
-    results = [by_path.get(f["path"]) for f in record.get("outputs", ())]
+    chosen = notebook.get("parameter_set")  # for_parameters: what this set's run wrote
+    outputs = [f for f in record.get("outputs", ()) if not chosen or f["path"].startswith(f"{chosen}/")]
+    results = [by_path.get(f["path"]) for f in outputs]
     if notebook.get("executed"):
         results.insert(0, by_path.get(notebook["executed"]["path"]))
     properties: dict[str, Any] = {
         "@type": "CreateAction",
-        "name": f"Execution of {name}",
+        "name": f"Execution of {name}" + (f" for the parameter set {chosen}" if chosen else ""),
         "description": f"{name} run by dgbot {record.get('dgbot_version')}, kernel {notebook['kernel']}",
         "startTime": notebook["started"],
         "endTime": notebook["ended"],

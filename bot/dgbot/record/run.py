@@ -18,12 +18,16 @@ from dgbot.dmp.plan import Plan
 from dgbot.errors import UnsafePathError, UsageError
 from dgbot.fs.budget import HASH_SECONDS, HashBudget
 from dgbot.fs.read import check_regular
+from dgbot.fs.scratch import scratch_copy
 from dgbot.fs.write import boundary, make_folder, write_file
 from dgbot.notebooks.execute import Progress, execute_notebooks
 from dgbot.notebooks.execution import CHECK, Execution, Job
 from dgbot.record import provenance, reproduce
+from dgbot.record.aside import ASIDE, keep_aside, to_copy
+from dgbot.record.parameter_sets import parameter_sets
 from dgbot.records import Finding, Location, Severity
-from dgbot.snapshot import snapshot_worktree
+from dgbot.snapshot import FileEntry, Snapshot, snapshot_worktree
+from dgbot.words import _
 
 NOTEBOOKS = "notebooks"  # executed copies, under the report folder
 PROVENANCE = "provenance.json"
@@ -47,7 +51,7 @@ def select_notebooks(root: Path, plan: Plan, named: Sequence[str]) -> tuple[list
     if named:
         for name in named:
             if not _inside(root, name):
-                raise UsageError(f"no notebook {name!r} in {root}")
+                raise UsageError(_("no notebook {name} in {root}").format(name=repr(name), root=root))
         return [PurePosixPath(n).as_posix() for n in named], []
     chosen, missing = [], []
     for index, name in enumerate(plan.reproducibility.notebooks):
@@ -55,7 +59,8 @@ def select_notebooks(root: Path, plan: Plan, named: Sequence[str]) -> tuple[list
             chosen.append(name)
             continue
         where = Location(path=plan.source, json_path=f"$.reproducibility.notebooks[{index}]")
-        message = f"the plan marks the notebook {name!r} for CI, but the repository has no such file"
+        message = _("the plan marks the notebook {name} for CI, but the repository has no such file")
+        message = message.format(name=repr(name))
         missing.append(Finding(CHECK, "missing", Severity.ERROR, message, where))
     return chosen, missing
 
@@ -80,19 +85,25 @@ def run_notebooks(
     progress: Progress | None = None,
     environ: Mapping[str, str] | None = None,
     hash_seconds: float = HASH_SECONDS,
+    aside: bool = False,
 ) -> RunReport:
-    """Execute the notebooks and write their executed copies and the provenance record."""
+    """Execute the notebooks and write their executed copies and the provenance record.
+
+    `aside` runs them in a private copy of the work tree and keeps what the run wrote there in
+    `<report>/rerun/`: the repository's files are never rewritten. A for_parameters plan runs its
+    experiment notebook once per parameter folder.
+    """
     names, findings = select_notebooks(root, plan, named)
     if not names:
         return RunReport((), tuple(findings), None, None)
-    report, options = settings.report_dir.strip("/"), settings.run
+    report = settings.report_dir.strip("/")
     within = boundary(root / report, root)
     make_folder(within, root / report)  # a report folder that leads through a link: refused before any run
     state = provenance.repository_state(root, report)
     before = snapshot_worktree(root)
-    stamps = provenance.stamps(before)
     patterns, budget = plan.reproducibility.outputs, HashBudget(hash_seconds)
-    recorded = {e.path: reproduce.digest(root, e, budget) for e in reproduce.declared(before, patterns)}
+    declared = reproduce.declared(before, patterns)
+    recorded = {e.path: reproduce.digest(root, e, budget) for e in declared}
     summary = {
         "run_id": str(uuid.uuid4()),
         "provenance": f"{report}/{PROVENANCE}",
@@ -101,36 +112,122 @@ def run_notebooks(
         "plan_sha256": plan.sha256,
         "dgbot_version": __version__,
     }
-    jobs = _jobs(root, within, names, settings, dict(parameters or {}), summary)
-    started = _now()
-    executions = execute_notebooks(jobs, options.parallel, progress)
-    timing = {"started": started, "ended": _now()}
-    folders = [f.strip("/") for f in options.inputs]
-    inputs = [e for e in before.files if any(e.path.startswith(f"{f}/") for f in folders)]
-    after = snapshot_worktree(root)
-    changed = provenance.changed(stamps, after, report)
-    ok = all(e.ok for e in executions) and not findings
-    record = {
-        "provenance_version": provenance.PROVENANCE_VERSION,
-        "run_id": summary["run_id"],
-        "dgbot_version": __version__,
-        "status": "success" if ok else "failure",
-        **timing,
-        "repository": state,
-        "plan": {"path": plan.source, "sha256": plan.sha256, "profile": plan.profile, "title": plan.title},
-        "settings": _settings(settings),
-        "parameters": dict(parameters or {}),
-        "environment": provenance.environment(environ),
-        "notebooks": [_notebook_entry(root, e, budget) for e in executions],
-        "inputs": provenance.file_records(root, inputs, budget),
-        "outputs": provenance.file_records(root, changed, budget),
-    }
-    if patterns:
-        record["reproducibility"] = reproduce.reproducibility(root, recorded, after, patterns, budget)
+    run = _Run(root, within, plan, settings, dict(parameters or {}), summary, budget, environ)
+    started, ok = _now(), not findings
+    if not aside:
+        executions, record = run.execute(root, names, before, progress, recorded, (started, ok, state))
+    else:  # the record is made while the copy (its outputs) still exists
+        inputs = tuple(settings.run.inputs)
+        with scratch_copy(root, to_copy(before, report), inputs) as scratch:
+            executions, record = run.execute(scratch, names, before, progress, recorded, (started, ok, state))
     path = root / report / PROVENANCE
     write_file(within, path, json.dumps(record, indent=2, ensure_ascii=False) + "\n")
     failures = [f for e in executions if (f := e.finding()) is not None]
     return RunReport(tuple(executions), tuple(findings + failures + _unhashed(budget)), path, record)
+
+
+@dataclass(frozen=True)
+class _Run:
+    """One `dgbot run`: what its notebooks are given, and how its record is put together."""
+
+    root: Path
+    within: Path
+    plan: Plan
+    settings: Settings
+    parameters: dict[str, Any]
+    summary: dict[str, Any]
+    budget: HashBudget
+    environ: Mapping[str, str] | None
+
+    def execute(
+        self,
+        top: Path,
+        names: list[str],
+        before: Snapshot,
+        progress: Progress | None,
+        recorded: dict[str, str | None],
+        context: tuple[str, bool, dict[str, Any]],
+    ) -> tuple[list[Execution], dict[str, Any]]:
+        """Run the notebooks in the work tree `top` (the repository, or its copy) and make their record."""
+        started, ok, state = context
+        stamps = provenance.stamps(before)
+        executions = execute_notebooks(self.jobs(top, names), self.settings.run.parallel, progress)
+        when = {"repository": state, "started": started, "ended": _now()}
+        after = snapshot_worktree(top)
+        report = self.settings.report_dir.strip("/")
+        changed = provenance.changed(stamps, after, report)
+        record = self.record(executions, before, top, changed, ok and all(e.ok for e in executions), when)
+        if top != self.root:
+            kept = keep_aside(self.within, self.root / report / ASIDE, top, changed)
+            record["aside"] = {"folder": f"{report}/{ASIDE}", "files": kept}
+        if patterns := self.plan.reproducibility.outputs:
+            record["reproducibility"] = reproduce.reproducibility(top, recorded, after, patterns, self.budget)
+        return executions, record
+
+    def jobs(self, top: Path, names: list[str]) -> list[Job]:
+        """A job per notebook; the experiment of a for_parameters plan, one per parameter set."""
+        jobs = []
+        for name in names:
+            sets = (
+                parameter_sets(self.root, name, self.settings.run.workdir)
+                if self.plan.dataset_structure == "for_parameters" and name == self.settings.experiment
+                else []
+            )
+            if not sets:
+                jobs.append(self._job(top, name, NOTEBOOKS, self.parameters))
+            for each in sets:
+                given = {**self.parameters, "params_dir": each.params_dir, "output_dir": each.output_dir}
+                jobs.append(self._job(top, name, f"{NOTEBOOKS}/{each.name}", given, each.name))
+        return jobs
+
+    def _job(
+        self, top: Path, name: str, folder: str, parameters: dict[str, Any], parameter_set: str | None = None
+    ) -> Job:
+        options, report = self.settings.run, self.settings.report_dir.strip("/")
+        return Job(
+            top / name,
+            self.root / report / folder / name,
+            name,
+            options.kernel,
+            options.cell_timeout,
+            options.timeout,
+            top if options.workdir == "repository" else None,
+            parameters,
+            self.summary,
+            self.within,
+            parameter_set,
+        )
+
+    def record(
+        self,
+        executions: list[Execution],
+        before: Snapshot,
+        top: Path,
+        changed: list[FileEntry],
+        ok: bool,
+        when: dict[str, Any],
+    ) -> dict[str, Any]:
+        """The provenance record (its `reproducibility` block aside), in the schema's order."""
+        folders = [f.strip("/") for f in self.settings.run.inputs]
+        inputs = [e for e in before.files if any(e.path.startswith(f"{f}/") for f in folders)]
+        plan = self.plan
+        described = {"path": plan.source, "sha256": plan.sha256, "profile": plan.profile, "title": plan.title}
+        return {
+            "provenance_version": provenance.PROVENANCE_VERSION,
+            "run_id": self.summary["run_id"],
+            "dgbot_version": __version__,
+            "status": "success" if ok else "failure",
+            "started": when["started"],
+            "ended": when["ended"],
+            "repository": when["repository"],
+            "plan": described,
+            "settings": _settings(self.settings),
+            "parameters": self.parameters,
+            "environment": provenance.environment(self.environ),
+            "notebooks": [_notebook_entry(self.root, e, self.budget) for e in executions],
+            "inputs": provenance.file_records(self.root, inputs, self.budget),
+            "outputs": provenance.file_records(top, changed, self.budget),
+        }
 
 
 def _unhashed(budget: HashBudget) -> list[Finding]:
@@ -138,33 +235,6 @@ def _unhashed(budget: HashBudget) -> list[Finding]:
     return [
         Finding(CHECK, UNHASHED, Severity.NOTICE, reason, Location(path=path))
         for path, reason in sorted(budget.skipped.items())
-    ]
-
-
-def _jobs(
-    root: Path,
-    within: Path,
-    names: list[str],
-    settings: Settings,
-    parameters: dict[str, Any],
-    summary: dict[str, Any],
-) -> list[Job]:
-    options, report = settings.run, settings.report_dir.strip("/")
-    cwd = root if options.workdir == "repository" else None
-    return [
-        Job(
-            root / name,
-            root / report / NOTEBOOKS / name,
-            name,
-            options.kernel,
-            options.cell_timeout,
-            options.timeout,
-            cwd,
-            parameters,
-            summary,
-            within,
-        )
-        for name in names
     ]
 
 

@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from dgbot.errors import UsageError
-from dgbot.record.annex_rules import ensure_annex_rules
+from dgbot.fs.ignore import ensure_ignored_reports
+from dgbot.record.annex_rules import data_folders, ensure_annex_rules
 from dgbot.record.datalad import QUIET, Result, as_result, datalad_quiet
+from dgbot.words import _
 
 ANNEX_OBJECTS = "/.git/annex/objects/"
 
@@ -18,7 +20,8 @@ def _dataset(root: Path) -> Any:
 
     dataset = Dataset(str(root))
     if not dataset.is_installed():
-        raise UsageError(f"{root} is not a DataLad dataset (create one with `datalad create --force {root}`)")
+        said = _("{root} is not a DataLad dataset (create one with `datalad create --force {root}`)")
+        raise UsageError(said.format(root=root))
     return dataset
 
 
@@ -40,19 +43,30 @@ def unlock_outputs(root: Path, folders: Iterable[str]) -> list[str]:
         with datalad_quiet():
             for result in _dataset(root).unlock(path=locked, **QUIET):
                 if as_result(result).failed:
-                    raise UsageError(f"cannot unlock {result.get('path')}: {as_result(result).message}")
+                    said = _("cannot unlock {path}: {reason}")
+                    raise UsageError(said.format(path=result.get("path"), reason=as_result(result).message))
     return locked
 
 
-def save_state(root: Path, message: str, outputs: Iterable[str] = ("output_data",)) -> list[Result]:
+def save_state(
+    root: Path,
+    message: str,
+    outputs: Iterable[str] = ("output_data",),
+    structure: str | None = None,
+    report_dir: str | None = None,
+) -> list[Result]:
     """`datalad save` everything (data annexed per the plan's rules), outputs left unlocked and committed.
+
+    The report folder goes into dgbot's block of .gitignore first, so the save never commits it.
 
     A run rewrites its outputs; locked annexed files would refuse that, and unlocking them only
     at run time would leave the work tree dirty, so the run could not be recorded.
     """
     dataset = _dataset(root)
     with datalad_quiet():
-        ensure_annex_rules(root)
+        ensure_annex_rules(root, data_folders(structure))
+        if report_dir is not None:
+            ensure_ignored_reports(root, report_dir)
         results = [as_result(r) for r in dataset.save(message=message, **QUIET)]
     if not any(r.failed for r in results) and (locked := unlock_outputs(root, outputs)):
         # DataLad sees an unlocked file with the same key as unchanged; git records the new mode.

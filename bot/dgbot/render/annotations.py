@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from dgbot.records import Finding, Severity, Verdict
 from dgbot.render.escape import visible
-from dgbot.render.status import plural
+from dgbot.words import ngettext
 
 # GitHub shows 10 annotations of each kind per step (50 per job); the rest are dropped silently.
 PER_KIND = 10
@@ -59,7 +59,12 @@ def render_annotations(
     # errors first, then warnings, then notices (Severity's order)
     lines = [_command(f, path_of) for severity in Severity for f in shown[severity][: room[severity]]]
     if dropped:
-        more = plural(dropped, "more finding")
-        note = f"{more} not shown as annotations (GitHub shows {per_kind} of each kind per step)"
-        lines.append(f"::notice title=dgbot::{escape_data(note + '; see the job summary and report.')}")
+        note = ngettext(
+            "{count} more finding not shown as annotations (GitHub shows {limit} of each kind per step); "
+            "see the job summary and report.",
+            "{count} more findings not shown as annotations (GitHub shows {limit} of each kind per step); "
+            "see the job summary and report.",
+            dropped,
+        ).format(count=dropped, limit=per_kind)
+        lines.append(f"::notice title=dgbot::{escape_data(note)}")
     return lines

@@ -6,7 +6,9 @@ import xml.etree.ElementTree as ET
 
 from dgbot.records import CheckResult, Finding, Severity, Status, Verdict
 from dgbot.render.escape import visible  # also every character XML 1.0 cannot carry
-from dgbot.render.status import describe_counts, plural
+from dgbot.render.status import describe_counts
+from dgbot.render.text import severity_label
+from dgbot.words import _, ngettext
 
 SUITE = "dgbot"
 LISTED_LIMIT = 1_000  # findings written per test case; GitLab reads report files under 30 MB
@@ -14,16 +16,18 @@ LISTED_LIMIT = 1_000  # findings written per test case; GitLab reads report file
 
 def _line(finding: Finding) -> str:
     """One finding on one line (its hint on the next): repository text never starts a line."""
-    where = visible(finding.location) or "(no file)"
+    where = visible(finding.location) or _("(no file)")
     rule = visible(f"{finding.check}/{finding.rule}")
-    text = f"{where}: {finding.severity.value}: {visible(finding.message)} [{rule}]"
-    return text + (f"\n    hint: {visible(finding.hint)}" if finding.hint else "")
+    text = f"{where}: {severity_label(finding.severity)}: {visible(finding.message)} [{rule}]"
+    return text + ("\n    " + _("hint: {hint}").format(hint=visible(finding.hint)) if finding.hint else "")
 
 
 def _listing(findings: list[Finding]) -> str:
     lines = [_line(f) for f in findings[:LISTED_LIMIT]]
     if len(findings) > LISTED_LIMIT:
-        lines.append(f"... {plural(len(findings) - LISTED_LIMIT, 'more finding')} not listed")
+        more = len(findings) - LISTED_LIMIT
+        note = ngettext("{count} more finding not listed", "{count} more findings not listed", more)
+        lines.append("... " + note.format(count=more))
     return "\n".join(lines)
 
 
@@ -36,11 +40,14 @@ def _case(suite: ET.Element, check: CheckResult) -> None:
     if check.status is Status.ERROR:
         attributes = {"message": visible(check.crashed or ""), "type": "InternalError"}
         crash = ET.SubElement(case, "error", attributes)
-        crash.text = visible(f"dgbot could not run the check {check.id}: {check.crashed}")
+        said = _("dgbot could not run the check {check}: {reason}").format(
+            check=check.id, reason=check.crashed
+        )
+        crash.text = visible(said)
     elif check.status is Status.SKIPPED:
         ET.SubElement(case, "skipped", {"message": visible(check.skipped or "")})
     elif errors:
-        summary = f"{check.title}: {describe_counts(check.counts())}"
+        summary = f"{_(check.title)}: {describe_counts(check.counts())}"
         failure = ET.SubElement(case, "failure", {"message": visible(summary), "type": "GovernanceFailure"})
         failure.text = _listing(errors)
     if others:

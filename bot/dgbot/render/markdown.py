@@ -12,27 +12,39 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import quote
 
-from dgbot.records import CheckResult, Finding, Status, Verdict
+from dgbot.records import CheckResult, Finding, Severity, Status, Verdict
 from dgbot.render.mdtext import code_span, escape_markdown
-from dgbot.render.status import describe_counts, plural
+from dgbot.render.status import count_checks, describe_counts
+from dgbot.words import N_, _, join, ngettext
 
 FileUrl = Callable[[str, int | None], str]
 ISSUE_BODY_LIMIT = 60_000  # characters; GitHub refuses issue bodies over 65,536 (room for a marker)
 STEP_SUMMARY_LIMIT = 262_144  # characters; 1 MiB per step summary even at 4 bytes a character
 FIELD_LIMIT = 2_000  # characters of one message or hint before escaping
 
-_WORD = {Status.SUCCESS: "Passed", Status.FAILURE: "Failed", Status.ERROR: "Error", Status.SKIPPED: "Skipped"}
-_HEADING = {Status.FAILURE: "Failed", Status.ERROR: "Could not run", Status.SUCCESS: "Passed with warnings"}
-_CHECK_WORD = {
-    Status.SUCCESS: "passed",
-    Status.FAILURE: "failed",
-    Status.ERROR: "could not run",
-    Status.SKIPPED: "skipped",
+# English here, translated where shown (dgbot.words).
+_WORD = {
+    Status.SUCCESS: N_("Passed"),
+    Status.FAILURE: N_("Failed"),
+    Status.ERROR: N_("Error"),
+    Status.SKIPPED: N_("Skipped"),
 }
-FIX_ERRORS = "Fix the errors listed below and push again; warnings and notices do not fail the checks."
-NOT_FINISHED = "dgbot could not finish every check, so this verdict is not a pass; see below."
-FOLDED = "{count}: {about}"
-SHORTENED = "**{shown} not shown**: this report was shortened; the verdict JSON lists every finding."
+_HEADING = {
+    Status.FAILURE: N_("Failed"),
+    Status.ERROR: N_("Could not run"),
+    Status.SUCCESS: N_("Passed with warnings"),
+}
+_CHECK_WORD = {
+    Status.SUCCESS: N_("passed"),
+    Status.FAILURE: N_("failed"),
+    Status.ERROR: N_("could not run"),
+    Status.SKIPPED: N_("skipped"),
+}
+_SEVERITY = {Severity.ERROR: N_("error"), Severity.WARNING: N_("warning"), Severity.NOTICE: N_("notice")}
+FIX_ERRORS = N_("Fix the errors listed below and push again; warnings and notices do not fail the checks.")
+NOT_FINISHED = N_("dgbot could not finish every check, so this verdict is not a pass; see below.")
+FOLDED = N_("{count}: {about}")
+SHORTENED = N_("**{shown} not shown**: this report was shortened; the verdict JSON lists every finding.")
 
 
 def _field(text: str) -> str:
@@ -61,51 +73,52 @@ def _where(finding: Finding, file_url: FileUrl | None) -> str:
 
 def render_finding(finding: Finding, file_url: FileUrl | None = None) -> str:
     """One finding as a list item: severity, location, message, and the hint under it."""
-    parts = [f"**{finding.severity.value}**", _where(finding, file_url), _field(finding.message)]
+    parts = [f"**{_(_SEVERITY[finding.severity])}**", _where(finding, file_url), _field(finding.message)]
     line = "- " + " · ".join(filter(None, parts))
-    return line + (f"\n  - hint: {_field(finding.hint)}" if finding.hint else "")
+    return line + ("\n  - " + _("hint: {hint}").format(hint=_field(finding.hint)) if finding.hint else "")
 
 
 def _summary(verdict: Verdict) -> list[str]:
-    counts = describe_counts(verdict.counts()) or "no findings"
+    counts = describe_counts(verdict.counts()) or _("no findings")
     plan = verdict.plan or {}
-    facts = [f"{plural(len(verdict.checks), 'check')}, {counts}"]
+    facts = [join([count_checks(len(verdict.checks)), counts])]
     if plan.get("path"):
         profile = f" ({escape_markdown(str(plan['schema']))})" if plan.get("schema") else ""
-        facts.append(f"plan {code_span(str(plan['path']))}{profile}")
+        facts.append(_("plan {path}").format(path=code_span(str(plan["path"]))) + profile)
     if verdict.commit:
-        facts.append(f"commit {code_span(verdict.commit[:7])}")
+        facts.append(_("commit {sha}").format(sha=code_span(verdict.commit[:7])))
     facts.append(f"dgbot {escape_markdown(verdict.dgbot_version)}")
-    lines = [f"### dgbot verdict: {_WORD[verdict.status]}", "", " · ".join(facts)]
+    heading = _("dgbot verdict: {status}").format(status=_(_WORD[verdict.status]))
+    lines = [f"### {heading}", "", " · ".join(facts)]
     if verdict.status is Status.FAILURE:
-        lines += ["", FIX_ERRORS]
+        lines += ["", _(FIX_ERRORS)]
     elif verdict.status is Status.ERROR:
-        lines += ["", NOT_FINISHED]
+        lines += ["", _(NOT_FINISHED)]
     return lines
 
 
 def _name(check: CheckResult) -> str:
-    return f"{escape_markdown(check.title)} ({code_span(check.id)})"
+    return f"{escape_markdown(_(check.title))} ({code_span(check.id)})"
 
 
 def _opening(check: CheckResult) -> str:
     """A shown check's heading, what it verifies, and why it could not run."""
     about = describe_counts(check.counts())
-    heading = f"#### {_HEADING[check.status]}: {_name(check)}" + (f" · {about}" if about else "")
+    heading = f"#### {_(_HEADING[check.status])}: {_name(check)}" + (f" · {about}" if about else "")
     lines = [heading, ""]
     if check.description:
-        lines += [_field(check.description), ""]
+        lines += [_field(_(check.description)), ""]
     if check.crashed is not None:
-        lines += [f"dgbot could not run this check: {_field(check.crashed)}", ""]
+        lines += [_("dgbot could not run this check: {reason}").format(reason=_field(check.crashed)), ""]
     return "\n".join(lines) + "\n"
 
 
 def _item(check: CheckResult) -> str:
     """A folded check on one line: status, name, counts or why it was skipped."""
-    about = describe_counts(check.counts()) or "no findings"
+    about = describe_counts(check.counts()) or _("no findings")
     if check.skipped is not None:
         about = _field(check.skipped)
-    return f"- {_CHECK_WORD[check.status]} · {_name(check)} · {about}"
+    return f"- {_(_CHECK_WORD[check.status])} · {_name(check)} · {about}"
 
 
 def _shown(check: CheckResult) -> bool:
@@ -146,13 +159,15 @@ def _details(checks: tuple[CheckResult, ...], budget: _Budget, file_url: FileUrl
 
 
 def _folded(checks: list[CheckResult], budget: _Budget, file_url: FileUrl | None) -> str:
-    words = [_CHECK_WORD[s] for s in (Status.SUCCESS, Status.SKIPPED)]
-    about = ", ".join(
-        f"{sum(c.status is status for c in checks)} {word}"
-        for status, word in zip((Status.SUCCESS, Status.SKIPPED), words, strict=True)
-        if any(c.status is status for c in checks)
+    passed = sum(c.status is Status.SUCCESS for c in checks)
+    skipped = sum(c.status is Status.SKIPPED for c in checks)
+    about = join(
+        [
+            *([_("{count} passed").format(count=passed)] if passed else []),
+            *([_("{count} skipped").format(count=skipped)] if skipped else []),
+        ]
     )
-    summary = FOLDED.format(count=plural(len(checks), "check"), about=about)
+    summary = _(FOLDED).format(count=count_checks(len(checks)), about=about)
     lines = ["<details>", f"<summary>{summary}</summary>", ""]
     budget.take("\n".join([*lines, "", "</details>"]), drop=0)  # the fold itself always fits: room was kept
     for check in checks:
@@ -176,12 +191,13 @@ def render_markdown(
     blocks = _details(verdict.checks, budget, file_url)
     text = head + "\n\n".join(blocks) + "\n"
     if budget.dropped:
-        text += "\n" + SHORTENED.format(shown=plural(budget.dropped, "more finding")) + "\n"
+        shown = ngettext("{count} more finding", "{count} more findings", budget.dropped)
+        text += "\n" + _(SHORTENED).format(shown=shown.format(count=budget.dropped)) + "\n"
     return text if len(text) <= limit else _cut(text, limit)
 
 
 def _cut(text: str, limit: int) -> str:
     """Last resort for a summary that alone exceeds the limit: whole lines only."""
-    note = "\n\n**Report cut to fit**: the verdict JSON lists every finding.\n"
+    note = "\n\n**" + _("Report cut to fit") + "**: " + _("the verdict JSON lists every finding.") + "\n"
     kept = text[: max(0, limit - len(note))]
     return kept[: kept.rfind("\n") + 1] + note.lstrip("\n")

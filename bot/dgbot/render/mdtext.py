@@ -33,13 +33,35 @@ def code_span(text: object) -> str:
     return f"{fence}{pad}{shown}{pad}{fence}"
 
 
-def _words(text: str, first: bool) -> str:
-    def word(match: re.Match[str]) -> str:
+def _pieces(text: str, first: bool) -> list[tuple[str, bool]]:
+    """`text` cut into (piece, is code) pairs: each risky word is code, the rest stays prose."""
+    pieces: list[tuple[str, bool]] = []
+    end = 0
+    for match in _WORD.finditer(text):
         token = match.group()
         at_start = first and match.start() == 0
-        return code_span(token) if _RISKY.search(token) or (at_start and _LEADING.match(token)) else token
+        if _RISKY.search(token) or (at_start and _LEADING.match(token)):
+            pieces += [(text[end : match.start()], False), (token, True)]
+            end = match.end()
+    return [*pieces, (text[end:], False)]
 
-    return _WORD.sub(word, text)
+
+def _joined(pieces: list[tuple[str, bool]]) -> str:
+    """The pieces as Markdown: code pieces that touch are one code span (two spans that touch,
+    `a``b`, would read as one span with the fences inside it)."""
+    out: list[str] = []
+    run: list[str] = []
+    for piece, code in pieces:
+        if code:
+            run.append(piece)
+            continue
+        if piece and run:
+            out.append(code_span("".join(run)))
+            run = []
+        out.append(piece)
+    if run:
+        out.append(code_span("".join(run)))
+    return "".join(out)
 
 
 def escape_markdown(text: object) -> str:
@@ -50,10 +72,9 @@ def escape_markdown(text: object) -> str:
     words that could be Markdown, HTML, links or references become code spans.
     """
     flat = " ".join(visible(text).split())
-    parts, end = [], 0
+    pieces: list[tuple[str, bool]] = []
+    end = 0
     for quoted in _QUOTED.finditer(flat):
-        parts.append(_words(flat[end : quoted.start()], first=end == 0))
-        parts.append(code_span(quoted.group()))
+        pieces += [*_pieces(flat[end : quoted.start()], first=end == 0), (quoted.group(), True)]
         end = quoted.end()
-    parts.append(_words(flat[end:], first=end == 0))
-    return "".join(parts)
+    return _joined([*pieces, *_pieces(flat[end:], first=end == 0)])

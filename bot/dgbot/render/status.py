@@ -7,19 +7,31 @@ from typing import Any
 
 from dgbot.records import CheckResult, Severity, Status, Verdict
 from dgbot.render.escape import visible
+from dgbot.words import _, clauses, join, ngettext
 
 DESCRIPTION_LIMIT = 140  # GitHub answers 422 to a longer description
 _STATE = {Status.SUCCESS: "success", Status.FAILURE: "failure", Status.ERROR: "error"}
 
 
-def plural(count: int, word: str) -> str:
-    """`1 error`, `3 errors`."""
-    return f"{count} {word}{'' if count == 1 else 's'}"
+def count_severity(severity: Severity, count: int) -> str:
+    """`1 error`, `3 warnings`, `2 notices`."""
+    if severity is Severity.ERROR:
+        text = ngettext("{count} error", "{count} errors", count)
+    elif severity is Severity.WARNING:
+        text = ngettext("{count} warning", "{count} warnings", count)
+    else:
+        text = ngettext("{count} notice", "{count} notices", count)
+    return text.format(count=count)
+
+
+def count_checks(count: int) -> str:
+    """`1 check`, `5 checks`."""
+    return ngettext("{count} check", "{count} checks", count).format(count=count)
 
 
 def describe_counts(counts: Mapping[str, int]) -> str:
     """`3 errors, 1 warning` from severity counts; empty when there is nothing."""
-    return ", ".join(plural(counts[s.value], s.value) for s in Severity if counts.get(s.value))
+    return join(count_severity(s, counts[s.value]) for s in Severity if counts.get(s.value))
 
 
 def ids_with(checks: tuple[CheckResult, ...], status: Status) -> list[str]:
@@ -43,12 +55,12 @@ def _success(verdict: Verdict) -> str:
     ran = [c for c in verdict.checks if c.status is Status.SUCCESS]
     skipped = ids_with(verdict.checks, Status.SKIPPED)
     if not ran:
-        return "nothing checked: every check was skipped" if skipped else "nothing checked"
-    head = f"{plural(len(ran), 'check')} passed"
+        return _("nothing checked: every check was skipped") if skipped else _("nothing checked")
+    head = ngettext("{count} check passed", "{count} checks passed", len(ran)).format(count=len(ran))
     tail = [describe_counts(verdict.counts())]
     if skipped:
-        tail.append(f"{len(skipped)} skipped")
-    return "; ".join([head, *filter(None, tail)])
+        tail.append(_("{count} skipped").format(count=len(skipped)))
+    return clauses([head, *filter(None, tail)])
 
 
 def describe_verdict(verdict: Verdict) -> str:
@@ -59,11 +71,11 @@ def describe_verdict(verdict: Verdict) -> str:
     failed = ids_with(verdict.checks, Status.FAILURE)
     crashed = ids_with(verdict.checks, Status.ERROR)
     if failed:
-        parts.append(f"{', '.join(failed)} failed")
+        parts.append(_("{checks} failed").format(checks=join(failed)))
     if crashed:
-        parts.append(f"{', '.join(crashed)} could not run")
+        parts.append(_("{checks} could not run").format(checks=join(crashed)))
     counts = describe_counts(verdict.counts())
-    return f"{counts}: {'; '.join(parts)}" if counts else "; ".join(parts)
+    return f"{counts}: {clauses(parts)}" if counts else clauses(parts)
 
 
 def status_payload(

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dgbot.records import Finding, Severity, Status, Verdict
 from dgbot.render.escape import json_text, visible
+from dgbot.render.status import count_severity
 from dgbot.render.verdictline import describe_run
+from dgbot.words import N_, _, join
 
-_MARK = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTICE: "notice"}
+_MARK = {Severity.ERROR: N_("error"), Severity.WARNING: N_("warning"), Severity.NOTICE: N_("notice")}
 _COLOUR = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.NOTICE: "36"}
 _STATUS_COLOUR = {
     Status.SUCCESS: "32",
@@ -20,14 +22,15 @@ def _paint(text: str, code: str, colour: bool) -> str:
     return f"\033[{code}m{text}\033[0m" if colour else text
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+def severity_label(severity: Severity) -> str:
+    """`error`, `warning` or `notice` in the run's language."""
+    return _(_MARK[severity])
 
 
 def render_finding(finding: Finding, colour: bool = False) -> str:
     """The location on one line, the message under it: repository text always `visible`."""
-    where = visible(finding.location) or "(no file)"
-    label = _paint(_MARK[finding.severity], _COLOUR[finding.severity], colour)
+    where = visible(finding.location) or _("(no file)")
+    label = _paint(severity_label(finding.severity), _COLOUR[finding.severity], colour)
     lines = [f"{where}", f"    {label}: {visible(finding.message)}"]
     if finding.hint:
         lines.append(f"    ({visible(finding.hint)})")
@@ -36,20 +39,20 @@ def render_finding(finding: Finding, colour: bool = False) -> str:
 
 def _summary(verdict: Verdict) -> str:
     counts = verdict.counts()
-    parts = [_plural(counts[s.value], s.value) for s in Severity if counts[s.value]]
+    parts = [count_severity(s, counts[s.value]) for s in Severity if counts[s.value]]
     plan = verdict.plan or {}
-    subject = f"{plan['path']} ({plan['schema']})" if plan.get("schema") else plan.get("path", "the plan")
+    subject = f"{plan['path']} ({plan['schema']})" if plan.get("schema") else plan.get("path", _("the plan"))
     failing = [c for c in verdict.checks if c.status in (Status.FAILURE, Status.ERROR)]
     if failing and failing[0].id != "dmp":
-        subject = failing[0].title
+        subject = _(failing[0].title)
     subject = visible(subject)
-    tail = f": {', '.join(parts)}" if parts else ""
+    tail = f": {join(parts)}" if parts else ""
     return {
-        Status.SUCCESS: f"valid: {subject}{tail}",
-        Status.FAILURE: f"invalid: {subject}{tail}",
-        Status.ERROR: f"dgbot could not finish checking {subject}{tail}",
-        Status.SKIPPED: f"nothing checked{tail}",
-    }[verdict.status]
+        Status.SUCCESS: _("valid: {subject}"),
+        Status.FAILURE: _("invalid: {subject}"),
+        Status.ERROR: _("dgbot could not finish checking {subject}"),
+        Status.SKIPPED: _("nothing checked"),
+    }[verdict.status].format(subject=subject) + tail
 
 
 def render_findings(verdict: Verdict, colour: bool = False, quiet: bool = False) -> list[str]:
@@ -57,7 +60,8 @@ def render_findings(verdict: Verdict, colour: bool = False, quiet: bool = False)
     blocks: list[str] = []
     for check in verdict.checks:
         if check.crashed:
-            blocks.append(visible(f"{check.title}: internal error: {check.crashed}"))
+            said = _("{check}: internal error: {reason}").format(check=_(check.title), reason=check.crashed)
+            blocks.append(visible(said))
         for finding in check.findings:
             if quiet and finding.severity is not Severity.ERROR:
                 continue

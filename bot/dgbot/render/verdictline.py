@@ -1,6 +1,6 @@
 """The last line of `dgbot check` and `dgbot ci`: the verdict of the whole run, naming what failed.
 
-Each sentence is one whole template with named placeholders, so it can be translated as it is.
+Each sentence is one whole template with named placeholders, translated where it is used (dgbot.words).
 """
 
 from __future__ import annotations
@@ -8,17 +8,18 @@ from __future__ import annotations
 from dgbot.records import CheckResult, Severity, Status, Verdict
 from dgbot.render.escape import visible
 from dgbot.render.status import describe_counts
+from dgbot.words import N_, _, join
 
-PASSED = "passed: {tally}"
-PASSED_WITH_WARNINGS = "passed with warnings: {warned}; {tally}"
-FAILED = "failed: {failed}; {tally}"
-FAILED_AND_CRASHED = "could not finish: {crashed} could not run; failed: {failed}; {tally}"
-CRASHED = "could not finish: {crashed} could not run; {tally}"
-NOTHING = "nothing checked: every check was skipped"
-TALLY = "{passed} passed"
-TALLY_SKIPPED = "{passed} passed, {skipped} skipped"
-WITH_NOTICES = "{line}; {notices}"
-CHECK_COUNTS = "{check} ({counts})"
+PASSED = N_("passed: {tally}")
+PASSED_WITH_WARNINGS = N_("passed with warnings: {warned}; {tally}")
+FAILED = N_("failed: {failed}; {tally}")
+FAILED_AND_CRASHED = N_("could not finish: {crashed} could not run; failed: {failed}; {tally}")
+CRASHED = N_("could not finish: {crashed} could not run; {tally}")
+NOTHING = N_("nothing checked: every check was skipped")
+TALLY = N_("{passed} passed")
+TALLY_SKIPPED = N_("{passed} passed, {skipped} skipped")
+WITH_NOTICES = N_("{line}; {notices}")
+CHECK_COUNTS = N_("{check} ({counts})")
 
 
 def _named(checks: list[CheckResult], severities: tuple[Severity, ...] = tuple(Severity)) -> str:
@@ -27,14 +28,16 @@ def _named(checks: list[CheckResult], severities: tuple[Severity, ...] = tuple(S
     for check in checks:
         counts = {k: v for k, v in check.counts().items() if Severity(k) in severities}
         about = describe_counts(counts)
-        named.append(CHECK_COUNTS.format(check=check.id, counts=about) if about else check.id)
-    return visible(", ".join(named))
+        named.append(_(CHECK_COUNTS).format(check=check.id, counts=about) if about else check.id)
+    return visible(join(named))
 
 
 def _tally(checks: tuple[CheckResult, ...]) -> str:
     passed = sum(c.status is Status.SUCCESS for c in checks)
     skipped = sum(c.status is Status.SKIPPED for c in checks)
-    return TALLY_SKIPPED.format(passed=passed, skipped=skipped) if skipped else TALLY.format(passed=passed)
+    return (
+        _(TALLY_SKIPPED).format(passed=passed, skipped=skipped) if skipped else _(TALLY).format(passed=passed)
+    )
 
 
 def describe_run(verdict: Verdict) -> str:
@@ -43,20 +46,22 @@ def describe_run(verdict: Verdict) -> str:
     failed = [c for c in checks if c.status is Status.FAILURE]
     crashed = [c for c in checks if c.status is Status.ERROR]
     if not failed and not crashed and all(c.status is Status.SKIPPED for c in checks):
-        return NOTHING
+        return _(NOTHING)
     tally = _tally(checks)
     if crashed:
-        names = visible(", ".join(c.id for c in crashed))
+        names = visible(join(c.id for c in crashed))
         if failed:
-            return FAILED_AND_CRASHED.format(crashed=names, failed=_named(failed), tally=tally)
-        return CRASHED.format(crashed=names, tally=tally)
+            return _(FAILED_AND_CRASHED).format(crashed=names, failed=_named(failed), tally=tally)
+        return _(CRASHED).format(crashed=names, tally=tally)
     if failed:
-        return FAILED.format(failed=_named(failed), tally=tally)
+        return _(FAILED).format(failed=_named(failed), tally=tally)
     warned = [c for c in checks if c.counts()["warning"]]
     line = (
-        PASSED_WITH_WARNINGS.format(warned=_named(warned, (Severity.WARNING,)), tally=tally)
+        _(PASSED_WITH_WARNINGS).format(warned=_named(warned, (Severity.WARNING,)), tally=tally)
         if warned
-        else PASSED.format(tally=tally)
+        else _(PASSED).format(tally=tally)
     )
     notices = verdict.counts()["notice"]
-    return WITH_NOTICES.format(line=line, notices=describe_counts({"notice": notices})) if notices else line
+    return (
+        _(WITH_NOTICES).format(line=line, notices=describe_counts({"notice": notices})) if notices else line
+    )

@@ -18,6 +18,7 @@ from typing import Any
 
 from dgbot.errors import UnsafePathError
 from dgbot.fs.read import read_regular
+from dgbot.words import _
 
 PROVENANCE = "provenance.json"  # what `dgbot run` writes into the report folder
 # Paths are literal: a report_dir such as ":(icase)x" is a name, never pathspec magic.
@@ -74,10 +75,11 @@ def _as_committed(root: Path, where: str) -> bool:
     """
     tracked = _git_lines(root, "ls-files", "-z", "--", where)
     if tracked is None:
-        raise UntrustedRun(
-            f"{root.name or root} is not a git work tree dgbot can read, so it cannot tell whether "
-            f"a run here wrote {where} or the folder came with it"
+        said = _(
+            "{folder} is not a git work tree dgbot can read, so it cannot tell whether "
+            "a run here wrote {path} or the folder came with it"
         )
+        raise UntrustedRun(said.format(folder=root.name or root, path=where))
     if not tracked:
         return False
     same = _git(root, "diff", "--quiet", "HEAD", "--", where)
@@ -95,11 +97,13 @@ def _read(root: Path, path: Path, inside: bool, where: str) -> bytes:
     try:
         return read_regular(base, name, _LIMIT)
     except FileNotFoundError:
-        raise UntrustedRun("`dgbot run` (or `dgbot ci`) executes the notebooks first") from None
+        raise UntrustedRun(_("`dgbot run` (or `dgbot ci`) executes the notebooks first")) from None
     except UnsafePathError as refused:  # a symlink, a FIFO or device, too large
         raise UntrustedRun(str(refused)) from None
     except OSError as error:
-        raise UntrustedRun(f"{where} cannot be read ({error.strerror})") from None
+        raise UntrustedRun(
+            _("{path} cannot be read ({reason})").format(path=where, reason=error.strerror)
+        ) from None
 
 
 def load_last_run(
@@ -117,18 +121,20 @@ def load_last_run(
     try:  # read first: a link anywhere on the way is refused before git is asked about the path
         record = json.loads(_read(Path(root), path, folder is not None, where))
     except ValueError as broken:
-        raise UntrustedRun(f"{where} is not a provenance record dgbot wrote: {broken}") from None
+        said = _("{path} is not a provenance record dgbot wrote: {reason}")
+        raise UntrustedRun(said.format(path=where, reason=broken)) from None
     if not isinstance(record, dict):
-        raise UntrustedRun(f"{where} is not a provenance record dgbot wrote")
+        raise UntrustedRun(_("{path} is not a provenance record dgbot wrote").format(path=where))
     if run_id is not None:  # this job's own run needs no git to be told apart
         if record.get("run_id") != run_id:
-            raise UntrustedRun(f"{where} is not the record of this job's run")
+            raise UntrustedRun(_("{path} is not the record of this job's run").format(path=where))
         return LastRun(record, where)
     if not committed and folder is not None and _as_committed(root, where):
-        raise UntrustedRun(
-            f"{where} is the one committed to the repository, so no run here wrote it; "
+        said = _(
+            "{path} is the one committed to the repository, so no run here wrote it; "
             "a run's record counts only in the work tree where dgbot made it"
         )
+        raise UntrustedRun(said.format(path=where))
     if check_commit:
         _made_at_head(root, record, where, required=folder is not None and not committed)
     return LastRun(record, where)
@@ -140,9 +146,11 @@ def _made_at_head(root: Path, record: dict[str, Any], where: str, required: bool
     made_at = state.get("commit") if isinstance(state, dict) else None
     now = head_commit(root)
     if now is None and required:
-        raise UntrustedRun(f"no commit is checked out to tell which one the run of {where} was made at")
+        said = _("no commit is checked out to tell which one the run of {path} was made at")
+        raise UntrustedRun(said.format(path=where))
     if now is not None and made_at != now:
-        raise UntrustedRun(
-            f"the last run was made at commit {str(made_at)[:12]}, not at {now[:12]} checked out now; "
+        said = _(
+            "the last run was made at commit {made_at}, not at {now} checked out now; "
             "run the notebooks again (`dgbot run`)"
         )
+        raise UntrustedRun(said.format(made_at=str(made_at)[:12], now=now[:12]))

@@ -8,7 +8,6 @@ as `dgbot run`, `dgbot record`, `dgbot package` and `dgbot check`.
 
 from __future__ import annotations
 
-import json
 import subprocess
 from collections.abc import Iterable
 from pathlib import Path
@@ -66,8 +65,10 @@ def load_plan(repo: Path) -> tuple[Plan, Settings]:
 
 
 def show(record: Any) -> None:
-    """Print a record as stable, readable JSON (the executed notebook keeps it as output)."""
-    print(json.dumps(record, indent=1, sort_keys=True, ensure_ascii=False, default=str))
+    """Show a record as a short table (the executed notebook keeps it as output)."""
+    from dgbot.steps.table import show as show_table
+
+    show_table(record)
 
 
 def head(repo: Path) -> str:

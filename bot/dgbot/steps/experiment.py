@@ -17,7 +17,8 @@ def save_state(repo: Path, message: str = "Save the state before the experiment 
     """Commit the work tree with DataLad (data annexed per the plan), so the run can be recorded."""
     from dgbot.record.save import save_state as save
 
-    results = save(repo, message, _outputs(repo))
+    plan, settings = load_plan(repo)
+    results = save(repo, message, _outputs(repo), plan.dataset_structure, settings.report_dir)
     failed = [f"{r.action} {r.path}: {r.status} {r.message}".strip() for r in results if r.failed]
     if failed:
         raise RuntimeError("saving the state failed: " + "; ".join(failed))
@@ -25,56 +26,60 @@ def save_state(repo: Path, message: str = "Save the state before the experiment 
 
 
 def _outputs(repo: Path, output_dir: str = "output_data") -> list[str]:
-    """The folders a run writes: the output folder and those of the plan's reproducible outputs."""
+    """The folders a run writes: the output folder, each parameter set's, those of the plan's outputs."""
+    from dgbot.record.parameter_sets import OUTPUTS, parameter_folders
+
     plan, _ = load_plan(repo)
-    folders = {output_dir, *(f"{name}/output_data" for name in parameter_sets(repo))}
+    folders = {output_dir, *(f"{name}/{OUTPUTS}" for name in parameter_folders(repo))}
     folders |= {p.split("/", 1)[0] for p in plan.reproducibility.outputs if "/" in p}
     return sorted(f for f in folders if inside(repo, f).is_dir())
 
 
-def run_experiment(repo: Path, experiment: str, parameters: Mapping[str, Any]) -> dict[str, Any]:
-    """Run the experiment notebook like `dgbot run <experiment>`: executed copy and provenance.json."""
+def run_experiment(
+    repo: Path, experiment: str, parameters: Mapping[str, Any], aside: bool = False
+) -> list[dict[str, Any]]:
+    """Run the experiment notebook like `dgbot run <experiment>`: executed copy and provenance.json.
+
+    A for_parameters plan runs it once per parameter set; each run is one row of the result.
+    `aside` re-runs it in a copy of the work tree, keeping what it wrote in the report folder.
+    """
     from dgbot.record.run import run_notebooks
     from dgbot.record.save import unlock_outputs
 
     if not experiment.endswith(".ipynb") or not inside(repo, experiment).is_file():
         raise UsageError(f"the experiment {experiment!r} is not a notebook in the repository")
     plan, settings = load_plan(repo)
-    unlock_outputs(repo, _outputs(repo, str(parameters.get("output_dir", "output_data"))))
-    report = run_notebooks(repo, plan, settings, named=[experiment], parameters=dict(parameters))
+    if not aside:
+        unlock_outputs(repo, _outputs(repo, str(parameters.get("output_dir", "output_data"))))
+    report = run_notebooks(repo, plan, settings, named=[experiment], parameters=dict(parameters), aside=aside)
     record = report.record or {}
-    shown = {
-        "experiment": experiment,
-        "parameters": dict(parameters),
-        "status": record.get("status"),
-        "provenance": record.get("run_id") and f"{settings.report_dir.strip('/')}/provenance.json",
-        "executed": [(n.get("executed") or {}).get("path") for n in record.get("notebooks", ())],
-        "outputs": sorted(f["path"] for f in record.get("outputs", ()))[:SHOWN],
-    }
+    outputs = sorted(f["path"] for f in record.get("outputs", ()))
+    shown = [
+        {
+            "experiment": entry.get("notebook"),
+            **({"parameter_set": entry["parameter_set"]} if entry.get("parameter_set") else {}),
+            "status": entry.get("status"),
+            "seconds": entry.get("seconds"),
+            "parameters": entry.get("parameters"),
+            "executed": (entry.get("executed") or {}).get("path"),
+            "outputs": _of_set(outputs, entry.get("parameter_set"))[:SHOWN],
+        }
+        for entry in record.get("notebooks", ())
+    ]
     if not report.ok:
         raise RuntimeError("; ".join(f.message for f in report.findings))
     return shown
 
 
+def _of_set(outputs: list[str], name: str | None) -> list[str]:
+    return [p for p in outputs if not name or p.startswith(f"{name}/")]
+
+
 def parameter_sets(repo: Path) -> list[str]:
     """Parameter folders of a for_parameters repository: folders at the top holding params/."""
-    return sorted(
-        folder.name
-        for folder in repo.iterdir()
-        if folder.is_dir() and not folder.name.startswith(".") and (folder / "params").is_dir()
-    )
+    from dgbot.record.parameter_sets import parameter_folders
 
-
-def run_parameter_sets(repo: Path, experiment: str, parameters: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Run the experiment once per parameter folder, reading <set>/params/ and writing <set>/output_data/."""
-    return [
-        run_experiment(
-            repo,
-            experiment,
-            {**parameters, "params_dir": f"{name}/params", "output_dir": f"{name}/output_data"},
-        )
-        for name in parameter_sets(repo)
-    ]
+    return parameter_folders(repo)
 
 
 def recorded_outputs(repo: Path) -> dict[str, str | None]:

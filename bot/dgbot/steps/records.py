@@ -13,18 +13,25 @@ def record_run(repo: Path, message: str, sibling: str | None = None) -> dict[str
     """Record the last run like `dgbot record [--push sibling]`; a refusal or failure stops the notebook."""
     from dgbot.record.datalad import record_run as record
 
-    _, settings = load_plan(repo)
-    results, findings = record(repo, settings, message, push=sibling)
-    if findings:
-        raise RuntimeError("; ".join(f"{f.location}: {f.message}" for f in findings))
-    return {"commit": head(repo), "sibling": sibling, "results": summary(results)}
+    plan, settings = load_plan(repo)
+    done = record(repo, settings, message, push=sibling, structure=plan.dataset_structure)
+    if done.findings:
+        raise RuntimeError("; ".join(f"{f.location}: {f.message}" for f in done.findings))
+    return {
+        "recorded": done.commit is not None,  # False: the run changed nothing since the last commit
+        "commit": head(repo),
+        "sibling": sibling,
+        "results": summary(done.results),
+    }
 
 
 def annexed_counts(repo: Path) -> dict[str, int]:
-    """How many files of each data folder the plan's rules put in git-annex."""
+    """How many files of each data folder (each parameter set's output_data/ too) are in git-annex."""
     from dgbot.record.annex_rules import DATA_FOLDERS
+    from dgbot.record.parameter_sets import OUTPUTS, parameter_folders
 
-    return {folder: len(annexed(repo, folder)) for folder in DATA_FOLDERS if inside(repo, folder).is_dir()}
+    folders = [*DATA_FOLDERS, *(f"{name}/{OUTPUTS}" for name in parameter_folders(repo))]
+    return {folder: len(annexed(repo, folder)) for folder in folders if inside(repo, folder).is_dir()}
 
 
 def pushed(repo: Path, sibling: str) -> dict[str, Any]:

@@ -3,6 +3,7 @@ by a name near the top of a file (earliest, most specific wins), else by phrases
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -198,3 +199,18 @@ def from_text(text: str) -> str | None:
         if lic.text and all(f" {phrase} " in whole for phrase in lic.text):
             return lic.spdx
     return None
+
+
+def known(spdx: str) -> bool:
+    """Whether dgbot knows this SPDX id (in any variant or case)."""
+    return family(spdx) in _BY_ID
+
+
+def suggest(text: str, cutoff: float = 0.6) -> str | None:
+    """The known SPDX id a licence written otherwise most likely means: "CC BY 4.0" -> "CC-BY-4.0"."""
+    written = text.strip()
+    found = from_name(written)
+    if found is not None and known(found):
+        return found if found != written else None
+    close = difflib.get_close_matches(written.lower(), list(_BY_ID), n=1, cutoff=cutoff)
+    return _BY_ID[close[0]] if close else None

@@ -1,0 +1,1 @@
+"""Forge webhooks: authenticating deliveries and normalizing their payloads into `Event`s."""

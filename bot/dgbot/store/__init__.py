@@ -1,0 +1,1 @@
+"""The governance store: deliveries, repositories, jobs, verdicts and volume samples (SQLAlchemy Core)."""

@@ -1,0 +1,1 @@
+"""The bot's web side: the Flask app (webhooks, health, metrics) and the commands that serve it."""

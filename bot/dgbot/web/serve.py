@@ -1,0 +1,52 @@
+"""`dgbot serve`: the app under gunicorn (never Flask's development server)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+
+class _Gunicorn(BaseApplication):  # type: ignore[misc]
+    """gunicorn run from Python; each worker builds its own app (its own store connections) after fork."""
+
+    def __init__(self, environ: Mapping[str, str], options: dict[str, Any]) -> None:
+        self.environ, self.options = dict(environ), options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        from dgbot.web.app import build_bot, create_app
+
+        return create_app(build_bot(self.environ))
+
+
+def _child_exit(_server: Any, worker: Any) -> None:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
+
+
+def run_server(environ: Mapping[str, str], bind: str, workers: int, threads: int) -> int:
+    """gunicorn's threaded workers: a process's concurrent deliveries share one commit (dgbot.store.inbox)."""
+    options = {
+        "bind": bind,
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": threads,
+        "timeout": 30,
+        "graceful_timeout": 10,
+        "accesslog": None,  # dgbot's own log line per delivery says what matters, without payloads
+        "errorlog": "-",
+        "loglevel": "warning",
+        "child_exit": _child_exit,
+        "proc_name": "dgbot-serve",
+    }
+    _Gunicorn(environ, options).run()
+    return 0
