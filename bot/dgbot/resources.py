@@ -19,16 +19,17 @@ _SOURCE_ROOT = Path(__file__).resolve().parents[2]
 
 @cache
 def _data_root() -> Traversable:
-    installed = Path(__file__).resolve().parent / "_data"  # a wheel installed as files: no
-    if installed.is_dir():  # importlib.resources (and zipfile) to import
+    # A wheel installed as files, or the source tree, need no importlib.resources (nor zipfile)
+    installed = Path(__file__).resolve().parent / "_data"
+    if installed.is_dir():
         return installed
+    if (_SOURCE_ROOT / "schemas").is_dir() and (_SOURCE_ROOT / "bot" / "dgbot").is_dir():
+        return _SOURCE_ROOT
     from importlib.resources import files
 
-    packaged = files("dgbot") / "_data"
+    packaged = files("dgbot") / "_data"  # e.g. inside a zip
     if packaged.is_dir():
         return packaged
-    if (_SOURCE_ROOT / "schemas").is_dir():
-        return _SOURCE_ROOT
     raise ResourceError("dgbot's data files (schemas/, templates/) are missing: reinstall dgbot")
 
 
