@@ -90,6 +90,27 @@ COMMANDS = {
         ("dgbot madmp examples/plans/jst.yaml -o madmp.json",),
         "; 1 when the plan is invalid or lacks what maDMP needs",
     ),
+    "serve": Help(
+        "dgbot serve [--bind HOST:PORT] [--workers N] [--threads N] [--log-format text|json]",
+        "Receive the forges' webhooks under gunicorn: each delivery is authenticated over its raw "
+        "body, stored with its job before it is answered 202, and left to the workers; /healthz, "
+        "/readyz and /metrics beside it. Settings come from the environment only (see Run the bot).",
+        ("dgbot serve --bind 0.0.0.0:8080 --log-format json",),
+        "; it runs until stopped (SIGTERM: 0); 2 when the store's schema is outdated or an option is wrong",
+    ),
+    "worker": Help(
+        "dgbot worker [--concurrency N] [--log-format text|json]",
+        "Run the queued jobs until stopped; SIGTERM lets the running jobs finish, then exits. Any "
+        "number of workers on any hosts share a PostgreSQL store and a Redis queue.",
+        ("dgbot worker --concurrency 4",),
+        "; it runs until stopped (SIGTERM: 0); 2 when the store's schema is outdated",
+    ),
+    "db": Help(
+        "dgbot db upgrade",
+        "Apply the governance store's migrations (Alembic) to the database DGBOT_DATABASE_URL "
+        "names; serve and worker do it themselves on the embedded SQLite store.",
+        ("dgbot db upgrade",),
+    ),
 }
 
 

@@ -7,6 +7,7 @@ import os
 import sys
 from typing import Any
 
+from dgbot.clihelp import help_of
 from dgbot.errors import EXIT_OK, UsageError
 from dgbot.fs.write import make_folder
 
@@ -73,18 +74,26 @@ def _positive(text: str) -> int:
 
 def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     """Register serve, worker and db on the `dgbot` parser's subcommands."""
-    serve = commands.add_parser("serve", parents=[common], help="serve the forges' webhooks (gunicorn)")
+    serve = commands.add_parser(
+        "serve", parents=[common], help="serve the forges' webhooks (gunicorn)", **help_of("serve")
+    )
     serve.add_argument("--bind", default="127.0.0.1:8080", help="HOST:PORT (default: 127.0.0.1:8080)")
     serve.add_argument("--workers", type=_positive, default=2, help="gunicorn worker processes (default: 2)")
     serve.add_argument("--threads", type=_positive, default=8, help="threads per worker process (default: 8)")
-    serve.add_argument("--log-format", choices=LOG_FORMATS, default="text", help="log lines as text or JSON")
+    serve.add_argument(
+        "--log-format", choices=LOG_FORMATS, default="text", help="log lines as text or JSON (default: text)"
+    )
     serve.set_defaults(handler=cmd_serve)
-    worker = commands.add_parser("worker", parents=[common], help="run the queued jobs until stopped")
+    worker = commands.add_parser(
+        "worker", parents=[common], help="run the queued jobs until stopped", **help_of("worker")
+    )
     worker.add_argument("--concurrency", type=_positive, default=2, help="jobs run at once (default: 2)")
-    worker.add_argument("--log-format", choices=LOG_FORMATS, default="text", help="log lines as text or JSON")
+    worker.add_argument(
+        "--log-format", choices=LOG_FORMATS, default="text", help="log lines as text or JSON (default: text)"
+    )
     worker.set_defaults(handler=cmd_worker)
-    db = commands.add_parser("db", parents=[common], help="the governance store")
-    actions = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db = commands.add_parser("db", parents=[common], help="the governance store", **help_of("db"))
+    actions = db.add_subparsers(dest="db_command", metavar="upgrade", required=True)
     actions.add_parser("upgrade", parents=[common], help="apply the store's migrations").set_defaults(
         handler=cmd_db_upgrade
     )
