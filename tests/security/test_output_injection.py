@@ -140,7 +140,7 @@ def test_run_progress_and_summary_show_notebook_names_escaped(tmp_path: Path) ->
 def test_library_warnings_are_printed_escaped(first: str) -> None:
     """Escaped whether logging was imported before dgbot set up its streams or only after."""
     script = (
-        f"{first}; cli._robust_streams(); import logging; "
+        f"{first}; cli.robust_streams(); import logging; "
         "logging.getLogger('papermill').warning('Passed unknown parameter: %s', 'p\\n::error::owned\\x1b[2J')"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
