@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from check_helpers import Annexed, Link, Submodule, dataset, make_plan, make_snapshot, run, summary
 
-from dgbot.checks.formats import check_formats, describe
+from dgbot.checks.filetypes import describe
+from dgbot.checks.formats import check_formats
 from dgbot.records import Severity
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

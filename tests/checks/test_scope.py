@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dgbot.checks.formats import _by_suffix, _extension, _suffix
+from dgbot.checks.filetypes import _extension, group_by_suffix, suffix_of
 from dgbot.checks.scope import Globs, experiment_data
 from dgbot.dmp.plan import Dataset, Plan
 from dgbot.snapshot.model import FileEntry, NameText, Snapshot
@@ -55,8 +55,8 @@ def test_suffixes_grouped_at_once_are_those_of_each_name(names: list[str]) -> No
     expected: dict[str, list[int]] = {}
     for index, name in enumerate(names):
         expected.setdefault(_extension(name), []).append(index)
-    assert all(_suffix(name) == _extension(name) for name in names)
-    grouped = _by_suffix(names, range(len(names)))
+    assert all(suffix_of(name) == _extension(name) for name in names)
+    grouped = group_by_suffix(names, range(len(names)))
     assert {k: sorted(v) for k, v in grouped.items()} == expected
 
 
