@@ -1,4 +1,5 @@
-"""The code stays clean: ruff, mypy (strict on bot/) and the import-layer contract of DESIGN.md."""
+"""The code stays clean: ruff, mypy (strict on bot/), the import-layer contracts (docs/architecture.md)
+and modules of one concern, none over 300 lines."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import pytest
 from conftest import REPO_ROOT
 
 pytestmark = pytest.mark.slow
+MODULE_LINES = 300  # a module past this has outgrown one concern: split it (CONTRIBUTING.md)
 
 
 def _run(*command: str) -> subprocess.CompletedProcess[str]:
@@ -45,6 +47,15 @@ def test_import_layers() -> None:
     result = _run(_tool("lint-imports"), "--no-cache")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 broken" in result.stdout
+
+
+def test_no_module_is_over_300_lines() -> None:
+    long = {
+        str(path.relative_to(REPO_ROOT)): lines
+        for path in sorted((REPO_ROOT / "bot" / "dgbot").rglob("*.py"))
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MODULE_LINES
+    }
+    assert long == {}, f"split these by concern: {long}"
 
 
 def test_schemas_and_templates_reached_only_through_resources() -> None:
