@@ -112,3 +112,14 @@ def test_the_layer_table_is_the_import_contract() -> None:
     rows = [line for line in section("Layers").splitlines() if re.match(r"\| \d+ \|", line)]
     table = [CODE.findall(row.split("|")[2]) for row in rows]
     assert table == contract, "the layer table of docs/architecture.md differs from pyproject.toml's contract"
+
+
+def test_the_readme_development_section_points_into_the_repository() -> None:
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    development = readme[readme.index("\n## Development\n") :]
+    links = re.findall(r"\]\(([^)]+)\)", development)
+    assert {"CONTRIBUTING.md", "docs/architecture.md"} <= set(links)
+    assert all((REPO_ROOT / link).is_file() for link in links), links
+    assert "DESIGN.md" not in readme
+    contributing = (REPO_ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    assert "docs/architecture.md" in contributing and "DESIGN.md" not in contributing
