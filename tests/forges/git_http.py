@@ -39,6 +39,7 @@ class GitHosting:
     fake: Any
     folder: Path
     requests: list[GitRequest] = field(default_factory=list)
+    broken: bool = False  # True: every git request is answered 503, as a forge whose git service is down
 
     def __post_init__(self) -> None:
         repo: Repo = self.fake.repo
@@ -78,7 +79,9 @@ class GitHosting:
             return None
         query = "&".join(f"{k}={v}" for k, v in request.query.items())
         service = request.query.get("service") or match.group(1).rsplit("/", 1)[-1]
-        if not self._authorized(request):
+        if self.broken:
+            answer = Response(503, b"git is down\n", {"Content-Type": "text/plain"})
+        elif not self._authorized(request):
             answer = Response(401, b"", {"WWW-Authenticate": 'Basic realm="git"'})
         else:
             answer = self._backend(request, match.group(1), query)
