@@ -101,6 +101,7 @@ def test_a_push_is_governed_published_delivered_and_recorded(
         pulls = [t for t in served.repo.threads if t.pull is not None]
         assert len(pulls) == 1 and pulls[0].pull == {"head": "dgbot/workflows", "base": "main"}
         delivered = served.repo.commits[served.repo.branches["dgbot/workflows"]]
+        assert served.repo.parents[served.repo.branches["dgbot/workflows"]] == first  # one commit on the push
         notebooks = sorted(p for p in delivered if p.startswith("workflows/") and p.endswith(".ipynb"))
         assert notebooks and ".github/workflows/dgbot.yml" in delivered
         assert all(n in pulls[0].body for n in notebooks)
@@ -128,7 +129,9 @@ def test_a_push_is_governed_published_delivered_and_recorded(
         }
         assert len(served.repo.issues()) == 1 and not served.repo.issues()[0].open
         assert len([t for t in served.repo.threads if t.pull is not None]) == 1
-        assert served.repo.branches["dgbot/workflows"] != workflows_head  # the request's branch updated
+        assert (
+            served.repo.parents[served.repo.branches["dgbot/workflows"]] == workflows_head
+        )  # one commit more
         assert [(r.commit, r.status) for r in _verdicts(engine)] == [(first, "failure"), (fixed, "success")]
 
         # A push that leaves the plan as it was: no new commit on dgbot/workflows.
