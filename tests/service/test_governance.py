@@ -1,4 +1,5 @@
-"""The job for a push, end to end on GitHub: real `dgbot serve` and `dgbot worker` processes, the fake
+"""The job for a push, end to end on GitHub and Gitea: real `dgbot serve` and `dgbot worker`
+processes, the fake
 GitHub (REST API and git smart HTTP) over loopback, a research repository with annexed data.
 
 A push of a plan whose data is over its limit: `pending` at once, then `dgbot/dmp` success and
@@ -23,7 +24,7 @@ import sqlalchemy as sa
 from dgbot.store.engine import create_store_engine
 from dgbot.store.tables import jobs, verdicts, volume_samples
 from forges.git_http import GitHosting
-from forges.servers import TOKEN, Served, serve
+from forges.servers import TOKEN, Served, serve, url_of
 from service.payloads import headers
 from service.processes import dgbot, running, service_env, stop, wait_jobs
 from service.repos import git_author, push, replace_with, research_repo, run
@@ -33,14 +34,25 @@ pytestmark = pytest.mark.slow
 ZERO = "0" * 40
 
 
-@pytest.fixture
-def github(tmp_path: Path) -> Iterator[tuple[Served, GitHosting]]:
+@pytest.fixture(params=["github", "gitea"])
+def github(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Served, GitHosting]]:
     holder: dict[str, GitHosting] = {}
     served = serve(
-        "github", configure=lambda fake: holder.setdefault("git", GitHosting(fake, tmp_path / "forge"))
+        request.param, configure=lambda fake: holder.setdefault("git", GitHosting(fake, tmp_path / "forge"))
     )
     yield served, holder["git"]
     served.stop()
+
+
+def _env(tmp_path: Path, served: Served, **extra: str) -> dict[str, str]:
+    kind = served.kind
+    return service_env(
+        tmp_path / "state",
+        forges=(kind,),
+        **{f"DGBOT_{kind.upper()}_URL": url_of(kind, served.fake), f"DGBOT_{kind.upper()}_TOKEN": TOKEN},
+        DGBOT_GITHUB_THROTTLE="0",
+        **extra,
+    )
 
 
 def _push_payload(before: str, after: str, changed: list[str]) -> bytes:
@@ -56,15 +68,22 @@ def _push_payload(before: str, after: str, changed: list[str]) -> bytes:
     ).encode()
 
 
-def _deliver(url: str, body: bytes) -> None:
-    answer = requests.post(
-        f"{url}/hooks/github", data=body, headers=headers("github", body, "push"), timeout=30
-    )
+def _deliver(url: str, body: bytes, kind: str) -> None:
+    signed = headers(kind, body, "push")
+    answer = requests.post(f"{url}/hooks/{kind}", data=body, headers=signed, timeout=30)
     assert answer.status_code == 202, answer.text
 
 
+def _state(status: dict[str, object]) -> str:
+    return str(status.get("state", status.get("status")))  # Gitea names it `status`
+
+
 def _states(served: Served, sha: str) -> list[tuple[str, str]]:
-    return [(str(s["context"]), str(s["state"])) for s in served.repo.statuses.get(sha, [])]
+    return [(str(s["context"]), _state(s)) for s in served.repo.statuses.get(sha, [])]
+
+
+def _latest(served: Served, sha: str) -> dict[str, str]:
+    return {context: _state(s) for context, s in served.repo.latest_statuses(sha).items()}
 
 
 def _verdicts(engine: sa.Engine) -> list[Any]:
@@ -80,22 +99,16 @@ def test_a_push_is_governed_published_delivered_and_recorded(
     repo_path = tmp_path / "research"
     first = research_repo(repo_path, "fail")
     push(repo_path, git.authed_url(TOKEN))
-    env = service_env(
-        tmp_path / "state",
-        forges=("github",),
-        DGBOT_GITHUB_URL=served.fake.server.url,
-        DGBOT_GITHUB_TOKEN=TOKEN,
-        DGBOT_GITHUB_THROTTLE="0",
-    )
+    env = _env(tmp_path, served)
     engine = create_store_engine(f"sqlite:///{tmp_path / 'state' / 'store.db'}")
     worker = dgbot(env, "worker", "--log-format", "json", log=tmp_path / "worker.log")
     with running(env, tmp_path / "serve.log", workers=1) as (url, _server):
-        _deliver(url, _push_payload(ZERO, first, ["dmp.json"]))
+        _deliver(url, _push_payload(ZERO, first, ["dmp.json"]), served.kind)
         assert wait_jobs(engine, 1) == {"done": 1}
         states = _states(served, first)
         assert states[0] == ("dgbot/checks", "pending")  # at once, before the checks ran
-        assert served.repo.latest_statuses(first)["dgbot/dmp"]["state"] == "success"
-        assert served.repo.latest_statuses(first)["dgbot/checks"]["state"] == "failure"
+        assert _latest(served, first)["dgbot/dmp"] == "success"
+        assert _latest(served, first)["dgbot/checks"] == "failure"
         issues = served.repo.issues()
         assert len(issues) == 1 and issues[0].open and "volume" in issues[0].body.lower()
         pulls = [t for t in served.repo.threads if t.pull is not None]
@@ -103,7 +116,7 @@ def test_a_push_is_governed_published_delivered_and_recorded(
         delivered = served.repo.commits[served.repo.branches["dgbot/workflows"]]
         assert served.repo.parents[served.repo.branches["dgbot/workflows"]] == first  # one commit on the push
         notebooks = sorted(p for p in delivered if p.startswith("workflows/") and p.endswith(".ipynb"))
-        assert notebooks and ".github/workflows/dgbot.yml" in delivered
+        assert notebooks and (".github/workflows/dgbot.yml" in delivered) == (served.kind == "github")
         assert all(n in pulls[0].body for n in notebooks)
         rows = _verdicts(engine)
         assert [(r.commit, r.status) for r in rows] == [(first, "failure")]
@@ -120,10 +133,9 @@ def test_a_push_is_governed_published_delivered_and_recorded(
         workflows_head = served.repo.branches["dgbot/workflows"]
         fixed = replace_with(repo_path, "pass")
         push(repo_path, git.authed_url(TOKEN))
-        _deliver(url, _push_payload(first, fixed, ["dmp.json", "output_data/recording.h5"]))
+        _deliver(url, _push_payload(first, fixed, ["dmp.json", "output_data/recording.h5"]), served.kind)
         assert wait_jobs(engine, 2) == {"done": 2}
-        latest = served.repo.latest_statuses(fixed)
-        assert {c: s["state"] for c, s in latest.items()} == {
+        assert _latest(served, fixed) == {
             "dgbot/dmp": "success",
             "dgbot/checks": "success",
         }
@@ -141,10 +153,10 @@ def test_a_push_is_governed_published_delivered_and_recorded(
         run(repo_path, "git", "commit", "-q", "-m", "readme")
         third = run(repo_path, "git", "rev-parse", "HEAD").strip()
         push(repo_path, git.authed_url(TOKEN))
-        _deliver(url, _push_payload(fixed, third, ["README.md"]))
+        _deliver(url, _push_payload(fixed, third, ["README.md"]), served.kind)
         assert wait_jobs(engine, 3) == {"done": 3}
         assert served.repo.branches["dgbot/workflows"] == workflows_head
-        assert served.repo.latest_statuses(third)["dgbot/checks"]["state"] == "success"
+        assert _latest(served, third)["dgbot/checks"] == "success"
         assert len(_verdicts(engine)) == 3
     assert stop(worker) == 0
     logs = (tmp_path / "worker.log").read_text() + (tmp_path / "serve.log").read_text()
@@ -160,18 +172,11 @@ def test_a_job_that_keeps_failing_posts_error(tmp_path: Path, github: tuple[Serv
     head = research_repo(tmp_path / "research", "pass")
     push(tmp_path / "research", git.authed_url(TOKEN))
     git.broken = True  # the forge's git service is down for every try
-    env = service_env(
-        tmp_path / "state",
-        forges=("github",),
-        DGBOT_GITHUB_URL=served.fake.server.url,
-        DGBOT_GITHUB_TOKEN=TOKEN,
-        DGBOT_GITHUB_THROTTLE="0",
-        DGBOT_JOB_TRIES="2",
-    )
+    env = _env(tmp_path, served, DGBOT_JOB_TRIES="2")
     engine = create_store_engine(f"sqlite:///{tmp_path / 'state' / 'store.db'}")
     worker = dgbot(env, "worker", "--log-format", "json", log=tmp_path / "worker.log")
     with running(env, tmp_path / "serve.log", workers=1) as (url, _server):
-        _deliver(url, _push_payload(ZERO, head, ["dmp.json"]))
+        _deliver(url, _push_payload(ZERO, head, ["dmp.json"]), served.kind)
         assert wait_jobs(engine, 1) == {"failed": 1}
     assert stop(worker) == 0
     with engine.connect() as connection:
@@ -179,6 +184,6 @@ def test_a_job_that_keeps_failing_posts_error(tmp_path: Path, github: tuple[Serv
     engine.dispose()
     assert job.tries == 2 and "503" in job.last_error
     status = served.repo.latest_statuses(head)["dgbot/checks"]
-    assert status["state"] == "error"
+    assert _state(status) == "error"
     assert str(status["description"]).startswith("dgbot could not check this commit: ")
     assert TOKEN not in str(status["description"]) and TOKEN not in job.last_error
