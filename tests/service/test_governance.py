@@ -1,6 +1,6 @@
 """The job for a push, end to end on GitHub and Gitea: real `dgbot serve` and `dgbot worker`
-processes, the fake
-GitHub (REST API and git smart HTTP) over loopback, a research repository with annexed data.
+processes, each forge's fake (REST API and git smart HTTP) over loopback, a research repository
+with annexed data.
 
 A push of a plan whose data is over its limit: `pending` at once, then `dgbot/dmp` success and
 `dgbot/checks` failure, one governance issue naming the problem, the notebooks and the CI wiring
