@@ -25,7 +25,7 @@ from urllib.parse import quote, urlsplit
 from dgbot.errors import UsageError
 from dgbot.forges.base import AccessError, TransientError
 from dgbot.forges.credentials import scrub
-from dgbot.fs.write import write_file
+from dgbot.fs.write import make_folder, write_file
 
 BLOB_LIMIT = 1024 * 1024  # blobs above this stay on the forge (plans, settings, notebooks are smaller)
 FETCH_SECONDS = 600
@@ -147,7 +147,7 @@ def fetched_commit(
     with tempfile.TemporaryDirectory(prefix="dgbot-fetch-", ignore_cleanup_errors=True) as private:
         top = Path(private)
         home, repo, askpass = top / "home", top / "repository.git", top / "askpass"
-        home.mkdir(mode=0o700)
+        make_folder(top, home)
         write_file(top, askpass, _ASKPASS)
         askpass.chmod(0o700)
         env = _environment(home, askpass, USERNAMES.get(forge, "dgbot"), token)
