@@ -34,8 +34,8 @@ def _data_root() -> Traversable:
 
 
 def data_file(kind: str, name: str) -> Traversable:
-    """A file under schemas/, templates/ or locales/, e.g. data_file("schemas", "verdict.schema.json")."""
-    if kind not in ("schemas", "templates", "locales"):
+    """A file under schemas/, templates/, locales/ or ci-templates/, e.g. data_file("schemas", "dmp.json")."""
+    if kind not in ("schemas", "templates", "locales", "ci-templates"):
         raise ValueError(f"unknown data kind {kind!r}")
     node = _data_root() / kind
     for part in name.split("/"):
@@ -73,6 +73,14 @@ def read_template(name: str) -> str:
         return data_file("templates", name).read_text(encoding="utf-8")
     except OSError as exc:
         raise ResourceError(f"template {name} cannot be read: {exc}") from exc
+
+
+def read_ci_template(forge: str) -> str:
+    """The CI wiring dgbot delivers to a repository without CI: ci-templates/<forge>/dgbot.yml."""
+    try:
+        return data_file("ci-templates", f"{forge}/dgbot.yml").read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ResourceError(f"CI template for {forge} cannot be read: {exc}") from exc
 
 
 def read_catalog(language: str) -> str:

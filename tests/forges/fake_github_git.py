@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from typing import Any
+from urllib.parse import unquote
 
 from forges.httpfake import HTTPError, Request, Response, page
 from forges.model import Repo, Thread
@@ -77,6 +78,7 @@ class GitAndChecks:
     def _ref(self, branch: str) -> dict[str, Any]:
         return {
             "ref": f"refs/heads/{branch}",
+            "url": self.api(f"/git/refs/heads/{branch}"),
             "object": {"sha": self.repo.branches[branch], "type": "commit"},
         }
 
@@ -85,6 +87,11 @@ class GitAndChecks:
         if request.groups[2] not in self.repo.branches:
             raise HTTPError(404, "Not Found")
         return Response(200, self._ref(request.groups[2]))
+
+    def matching_refs(self, request: Request) -> Response:
+        self._check_repo(request)
+        prefix = unquote(request.groups[2]).removeprefix("heads/")
+        return Response(200, [self._ref(b) for b in sorted(self.repo.branches) if b.startswith(prefix)])
 
     def create_ref(self, request: Request) -> Response:
         self._check_repo(request)
@@ -130,6 +137,89 @@ class GitAndChecks:
             self.login(request),
         )
         return Response(201, self._pull(thread))
+
+    # --- the git data API: blobs, trees, commits, moving a ref (one commit of many files) --------
+    def _store(self) -> dict[str, dict[str, Any]]:
+        if not hasattr(self, "_objects"):
+            self._objects: dict[str, dict[str, Any]] = {"blob": {}, "tree": {}}
+        return self._objects
+
+    def _tree_of(self, commit: str) -> str:
+        files = self.repo.commits[commit]
+        sha = hashlib.sha1(repr(sorted(files.items())).encode()).hexdigest()
+        self._store()["tree"][sha] = files
+        return sha
+
+    def _commit(self, sha: str) -> dict[str, Any]:
+        parent = self.repo.parents.get(sha)
+        tree = self._tree_of(sha)
+        return {
+            "sha": sha,
+            "url": self.api(f"/git/commits/{sha}"),
+            "tree": {"sha": tree, "url": self.api(f"/git/trees/{tree}")},
+            "parents": [{"sha": parent, "url": self.api(f"/git/commits/{parent}")}] if parent else [],
+            "message": "",
+        }
+
+    def get_git_commit(self, request: Request) -> Response:
+        self._check_repo(request)
+        if request.groups[2] not in self.repo.commits:
+            raise HTTPError(404, "Not Found")
+        return Response(200, self._commit(request.groups[2]))
+
+    def create_blob(self, request: Request) -> Response:
+        self._check_repo(request)
+        data = request.json()
+        content = (
+            base64.b64decode(data["content"])
+            if data.get("encoding") == "base64"
+            else data["content"].encode()
+        )
+        sha = hashlib.sha1(b"blob %d\0" % len(content) + content).hexdigest()
+        self._store()["blob"][sha] = content
+        return Response(201, {"sha": sha, "url": self.api(f"/git/blobs/{sha}")})
+
+    def create_tree(self, request: Request) -> Response:
+        self._check_repo(request)
+        data, store = request.json(), self._store()
+        files = dict(store["tree"].get(data.get("base_tree"), {})) if data.get("base_tree") else {}
+        if data.get("base_tree") and data["base_tree"] not in store["tree"]:
+            raise HTTPError(422, "base_tree is not a tree")
+        for element in data["tree"]:
+            if element.get("sha") not in store["blob"]:
+                raise HTTPError(422, f"tree.sha {element.get('sha')} is not a valid blob")
+            files[element["path"]] = store["blob"][element["sha"]]
+        sha = hashlib.sha1(repr(sorted(files.items())).encode()).hexdigest()
+        store["tree"][sha] = files
+        return Response(
+            201, {"sha": sha, "url": self.api(f"/git/trees/{sha}"), "tree": [], "truncated": False}
+        )
+
+    def create_git_commit(self, request: Request) -> Response:
+        self._check_repo(request)
+        data = request.json()
+        files = self._store()["tree"].get(data["tree"])
+        if files is None or any(p not in self.repo.commits for p in data.get("parents", [])):
+            raise HTTPError(422, "tree or parents do not exist")
+        parent = data["parents"][0] if data.get("parents") else None
+        sha = hashlib.sha1(repr((parent, data["tree"], data["message"])).encode()).hexdigest()
+        self.repo.commits[sha], self.repo.parents[sha] = dict(files), parent
+        return Response(201, {**self._commit(sha), "message": data["message"]})
+
+    def update_ref(self, request: Request) -> Response:
+        self._check_repo(request)
+        branch, data = request.groups[2], request.json()
+        if branch not in self.repo.branches or data["sha"] not in self.repo.commits:
+            raise HTTPError(422, "Reference does not exist")
+        head, new, ancestors = self.repo.branches[branch], data["sha"], set()
+        walk: str | None = new
+        while walk:
+            ancestors.add(walk)
+            walk = self.repo.parents.get(walk)
+        if head not in ancestors and not data.get("force"):
+            raise HTTPError(422, "Update is not a fast forward")
+        self.repo.branches[branch] = new
+        return Response(200, self._ref(branch))
 
     # --- check runs (Apps only) -----------------------------------------------------------------
     def _run(self, run: dict[str, Any]) -> dict[str, Any]:

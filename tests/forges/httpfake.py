@@ -64,6 +64,7 @@ class FakeServer:
         self.script: list[Response] = []  # answered, in order, to the next requests before any handler
         self.before: Callable[[Request], Response | None] = lambda request: None  # e.g. a redirect
         self.lose: list[tuple[str, str]] = []  # (method, path end): handled, then answered 502 once
+        self.git: Callable[[Request], Response | None] = lambda request: None  # git smart HTTP (git_http.py)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self.scheme = "https" if tls else "http"
         if tls is not None:
@@ -114,6 +115,9 @@ class FakeServer:
             early = self.before(request)
             if early is not None:
                 return early
+            served = self.git(request)  # git has its own authentication; its faults are the job's retries
+            if served is not None:
+                return served
             fault = self._fault()
             if fault is not None:
                 return fault
@@ -147,7 +151,8 @@ class FakeServer:
                 raw = answer.body if isinstance(answer.body, bytes) else json.dumps(answer.body).encode()
                 self.send_response(answer.status)
                 kind = "application/octet-stream" if isinstance(answer.body, bytes) else "application/json"
-                self.send_header("Content-Type", kind)
+                if "Content-Type" not in answer.headers:
+                    self.send_header("Content-Type", kind)
                 self.send_header("Content-Length", str(len(raw)))
                 for name, value in answer.headers.items():
                     self.send_header(name, value)

@@ -34,6 +34,13 @@ def service_env(state: Path, forges: tuple[str, ...] = tuple(SECRETS), **extra: 
     return env
 
 
+def queue_only(env: Mapping[str, str]) -> dict[str, str]:
+    """A worker's environment in which no forge is enabled: each job ends at once with "forge not
+    enabled" (its commit kept), so a test counts the queue's own effects without reaching a forge.
+    What a governed job does is tests/service/test_governance.py's."""
+    return {k: v for k, v in env.items() if not k.endswith("_WEBHOOK_SECRET")}
+
+
 def dgbot(env: Mapping[str, str], *args: str, log: Path) -> subprocess.Popen[bytes]:
     with log.open("ab") as out:
         return subprocess.Popen([sys.executable, "-m", "dgbot", *args], env=dict(env), stdout=out, stderr=out)

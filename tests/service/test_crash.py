@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from dgbot.store.engine import create_store_engine
 from dgbot.store.tables import jobs
 from service.payloads import headers
-from service.processes import dgbot, free_port, service_env, stop, wait_jobs, wait_ready
+from service.processes import dgbot, free_port, queue_only, service_env, stop, wait_jobs, wait_ready
 
 pytestmark = pytest.mark.slow
 DELIVERIES = 1000
@@ -57,7 +57,7 @@ def test_nothing_answered_202_is_lost_or_run_twice(tmp_path: Path) -> None:
     env = service_env(tmp_path / "state", forges=("github",), DGBOT_REQUEUE_AFTER="2", DGBOT_JOB_LEASE="3")
     port, server_log, worker_log = free_port(), tmp_path / "serve.log", tmp_path / "worker.log"
     server = _serve(env, port, server_log)
-    worker = dgbot(env, "worker", "--log-format", "json", "--concurrency", "2", log=worker_log)
+    worker = dgbot(queue_only(env), "worker", "--log-format", "json", "--concurrency", "2", log=worker_log)
     answers: dict[int, int] = {}
     lock = threading.Lock()
 
@@ -92,7 +92,9 @@ def test_nothing_answered_202_is_lost_or_run_twice(tmp_path: Path) -> None:
         worker.kill()  # mid-way through the queue
         worker.wait()
         time.sleep(3.5)  # longer than DGBOT_REQUEUE_AFTER: the restarted worker's sweep finds what was lost
-        worker = dgbot(env, "worker", "--log-format", "json", "--concurrency", "2", log=worker_log)
+        worker = dgbot(
+            queue_only(env), "worker", "--log-format", "json", "--concurrency", "2", log=worker_log
+        )
         for future in futures:
             future.result()
     states = wait_jobs(engine, DELIVERIES, seconds=120)

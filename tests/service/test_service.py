@@ -18,7 +18,7 @@ from dgbot.events.normalize import read_delivery
 from dgbot.store.engine import create_store_engine
 from dgbot.store.tables import deliveries, jobs
 from service.payloads import SECRETS, corpus_payloads, event_of, forge_of, headers
-from service.processes import dgbot, running, service_env, stop, wait_jobs
+from service.processes import dgbot, queue_only, running, service_env, stop, wait_jobs
 from service.services import postgres_schema, redis_url
 from service.test_events import EXPECTED
 
@@ -55,7 +55,7 @@ def test_every_recorded_delivery_is_refused_forged_and_stored_and_run_once(
         assert "run `dgbot db upgrade`" in (tmp_path / "refused.log").read_text()
         upgraded = dgbot(env, "db", "upgrade", log=tmp_path / "upgrade.log")
         assert upgraded.wait(60) == 0
-    worker = dgbot(env, "worker", "--log-format", "json", log=tmp_path / "worker.log")
+    worker = dgbot(queue_only(env), "worker", "--log-format", "json", log=tmp_path / "worker.log")
     queued: set[str] = set()
     keys: set[str | None] = set()
     repeated = 0

@@ -17,13 +17,14 @@ import sqlalchemy as sa
 from dgbot.events.hooks import Hook
 from dgbot.events.model import Event
 from dgbot.forges.base import ForgeError
-from dgbot.jobs.body import JobContext, run_body
+from dgbot.jobs.body import JobContext, report_failure, run_body
 from dgbot.jobs.metrics import FORGE_ERRORS, JOB_SECONDS, JOBS
 from dgbot.store import jobs as jobstore
 from dgbot.store.config import StateConfig
 
 log = logging.getLogger("dgbot.jobs")
 Body = Callable[[Event, JobContext], dict[str, Any]]
+Failure = Callable[[Event, JobContext, str], None]
 Schedule = Callable[[int, float], None]  # queue job N again after so many seconds
 RELAY_INTERVAL = 0.25  # seconds between looks for newly stored jobs when there were none
 
@@ -62,6 +63,8 @@ class Runner:
     hooks: Mapping[str, Hook]
     schedule: Schedule
     body: Body = run_body
+    on_failed: Failure = report_failure
+    environ: Mapping[str, str] = field(default_factory=dict)
     holder: str = ""
     rng: random.Random = field(default_factory=random.Random)  # jitter, not secrecy
 
@@ -80,11 +83,12 @@ class Runner:
         beat = threading.Thread(target=self._heartbeat, args=(job_id, holder, stop), daemon=True)
         beat.start()
         started = time.monotonic()
+        context = JobContext(self.engine, job_id, self.hooks.get(event.forge), self.environ)
         try:
-            result = self.body(event, JobContext(self.engine, job_id, self.hooks.get(event.forge)))
+            result = self.body(event, context)
         except Exception as exc:
             stop.set()
-            return self._failed(job, holder, event, exc, time.monotonic() - started)
+            return self._failed(job, holder, event, exc, time.monotonic() - started, context)
         stop.set()
         outcome = "done" if jobstore.finish(self.engine, job, holder, result) else "lost"
         seconds = time.monotonic() - started
@@ -94,7 +98,9 @@ class Runner:
         log.info("job %s", outcome, extra={**extra, "tries": job.tries, "seconds": round(seconds, 4)})
         return outcome
 
-    def _failed(self, job: sa.Row[Any], holder: str, event: Event, exc: Exception, seconds: float) -> str:
+    def _failed(
+        self, job: sa.Row[Any], holder: str, event: Event, exc: Exception, seconds: float, context: JobContext
+    ) -> str:
         if isinstance(exc, ForgeError):
             FORGE_ERRORS.labels(event.forge, str(exc.status or "none")).inc()
         error = f"{type(exc).__name__}: {exc}"
@@ -102,6 +108,13 @@ class Runner:
         outcome = jobstore.fail(self.engine, job, holder, error, self.config.tries, delay)
         if outcome == "retry":
             self.schedule(job.id, delay)
+        elif outcome == "failed":
+            try:
+                self.on_failed(event, context, str(exc) or type(exc).__name__)
+            except Exception as report:  # the forge is down for good: the stored error says it all
+                log.warning(
+                    "could not post the error status", extra={"job": job.id, "error": str(report)[:500]}
+                )
         JOBS.labels(outcome).inc()
         JOB_SECONDS.labels(outcome).observe(seconds)
         extra = {"job": job.id, "forge": event.forge, "commit": event.commit, "outcome": outcome}

@@ -35,7 +35,7 @@ class _Consumer(Consumer):  # type: ignore[misc]
 
 def build_runner(config: StateConfig, environ: Mapping[str, str], queue: Queue) -> Runner:
     engine = open_engine(config)
-    return Runner(engine, config, enabled_hooks(environ), queue.enqueue)
+    return Runner(engine, config, enabled_hooks(environ), queue.enqueue, environ=dict(environ))
 
 
 def run_worker(config: StateConfig, environ: Mapping[str, str], concurrency: int) -> int:
