@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -33,8 +35,10 @@ def _child_exit(_server: Any, worker: Any) -> None:
         multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
 
 
-def run_server(environ: Mapping[str, str], bind: str, workers: int, threads: int) -> int:
-    """gunicorn's threaded workers: a process's concurrent deliveries share one commit (dgbot.store.inbox)."""
+def run_server(
+    environ: Mapping[str, str], bind: str, workers: int, threads: int, log_format: str = "text"
+) -> int:
+    """gunicorn's threaded workers, and the ingest that stores what they journal (dgbot.web.ingest)."""
     options = {
         "bind": bind,
         "workers": workers,
@@ -48,5 +52,13 @@ def run_server(environ: Mapping[str, str], bind: str, workers: int, threads: int
         "child_exit": _child_exit,
         "proc_name": "dgbot-serve",
     }
-    _Gunicorn(environ, options).run()
+    ingest = subprocess.Popen([sys.executable, "-m", "dgbot.web.ingest", log_format], env=dict(environ))
+    try:
+        _Gunicorn(environ, options).run()
+    finally:
+        ingest.terminate()  # it stores what is left, then exits
+        try:
+            ingest.wait(30)
+        except subprocess.TimeoutExpired:
+            ingest.kill()
     return 0
