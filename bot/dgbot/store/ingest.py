@@ -139,7 +139,10 @@ def run_ingest(folder: Path, recorder: Recorder, alive: Callable[[], bool], inte
                 time.sleep(1)
                 continue
             time.sleep(interval)
-        ingester.once()  # what was answered while stopping
+        try:
+            ingester.once()  # what was answered while stopping
+        except Exception:  # the next ingest stores it
+            log.warning("the journal could not be stored before stopping", exc_info=True)
 
 
 def ingest_running(folder: Path) -> bool:

@@ -6,6 +6,7 @@ when the server that started it is gone (killed; the next server's ingest takes 
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import sys
@@ -19,7 +20,9 @@ from dgbot.store.deliveries import Recorder
 from dgbot.store.engine import open_engine
 from dgbot.store.ingest import run_ingest
 
-NICENESS = 10  # answering deliveries comes first; storing them may lag behind a burst
+RETRY = 2.0  # seconds between tries to open the store
+log = logging.getLogger("dgbot.ingest")
+NICENESS = 19  # answering deliveries comes first; storing them may lag behind a burst
 
 
 def main(argv: list[str]) -> int:
@@ -31,13 +34,23 @@ def main(argv: list[str]) -> int:
     config = StateConfig.from_environ(os.environ)
     folder = journal.folder_of(config.state_dir)
     make_folder(config.state_dir, folder)
-    engine = open_engine(config)
-    recorder = Recorder(engine)
-    try:
-        run_ingest(folder, recorder, lambda: not stop.is_set() and os.getppid() == parent)
-    finally:
-        recorder.close()
-        engine.dispose()
+
+    def alive() -> bool:
+        return not stop.is_set() and os.getppid() == parent
+
+    while alive():
+        try:
+            engine = open_engine(config)
+        except Exception:  # the store is away: the deliveries wait in the journal meanwhile
+            log.warning("the store cannot be opened; trying again", exc_info=True)
+            stop.wait(RETRY)
+            continue
+        recorder = Recorder(engine)
+        try:
+            run_ingest(folder, recorder, alive)
+        finally:
+            recorder.close()
+            engine.dispose()
     return 0
 
 
