@@ -170,3 +170,26 @@ def test_with_its_ingest_killed_the_server_is_unready_and_what_it_answered_waits
     engine.dispose()
     with engine.connect() as connection:
         assert connection.execute(sa.select(sa.func.count()).select_from(jobs)).scalar_one() == 1
+
+
+def test_a_gunicorn_worker_leaving_leaves_the_ingest_running(tmp_path: Path) -> None:
+    env = service_env(tmp_path / "state", forges=("github",))
+    with running(env, tmp_path / "service.log", workers=1) as (url, server):
+        ingest = _ingest_of(server.pid)
+        workers = [
+            int(p.name)
+            for p in Path("/proc").iterdir()
+            if p.name.isdigit() and p.name != str(ingest) and _parent(p) == server.pid
+        ]
+        assert len(workers) == 1
+        os.kill(workers[0], signal.SIGTERM)  # a worker's graceful exit (gunicorn starts another)
+        time.sleep(2)
+        assert requests.get(f"{url}/readyz", timeout=30).json() == {"status": "ready"}
+        assert _ingest_of(server.pid) == ingest
+
+
+def _parent(entry: Path) -> int:
+    try:
+        return int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    except OSError:
+        return -1

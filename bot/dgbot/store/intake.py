@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import itertools
 import os
+import struct
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -31,6 +33,8 @@ from dgbot.store.tables import jobs
 
 WINDOW = 100_000  # ids and keys per generation of the index (two generations are kept)
 RESCAN = 0.2  # seconds between looks for a newer segment
+_STAMP = struct.Struct(">IQ")  # process id, count (journal.STAMP bytes)
+READ = 64 * 1024  # bytes read at once after an append
 Preload = Callable[[], Iterable[tuple[str, str, str]]]  # (forge, delivery, job key) stored before
 
 
@@ -78,6 +82,7 @@ class Intake:
         self._path: Path | None = None
         self._offset = 0
         self._next_scan = 0.0
+        self._count = itertools.count(int.from_bytes(os.urandom(4)))  # unlike a dead process's of the same id
         for forge, delivery, key in self.preload() if self.preload is not None else ():
             self._seen.note(forge, delivery, key)
         with self._lock:
@@ -88,21 +93,42 @@ class Intake:
     def receive(self, arrival: Arrival) -> Receipt:
         if self._pid != os.getpid():
             self._start()
-        record = journal.encode(arrival)
+        record = journal.encode(arrival, _STAMP.pack(self._pid, next(self._count)))
         with self._lock:
             if time.monotonic() >= self._next_scan:
                 self._scan()
             written = os.write(self._fd, record)
             if written != len(record):  # a full disk: what was written is torn, the ingest skips it
                 raise OSError(errno.ENOSPC, "the journal could not take the whole delivery")
-            end = os.lseek(self._fd, 0, os.SEEK_CUR)
-            self._index(os.pread(self._fd, end - len(record) - self._offset, self._offset))
-            self._offset = end
-            key = arrival.job.key if arrival.job is not None else None
-            repeated = self._seen.note(arrival.forge, arrival.delivery, key)
+            repeated = self._after_write(arrival, record)
         if repeated is not None:
             return Receipt(repeated)
         return Receipt("queued" if arrival.job is not None else arrival.outcome)
+
+    def _after_write(self, arrival: Arrival, record: bytes) -> str | None:
+        """Index what the others wrote before this record, note it, then index what follows it.
+
+        One read from where this process read last: its own record is found in it by its bytes
+        (an identical record before it is a copy of the same delivery: it comes first either way).
+        """
+        data = os.pread(self._fd, READ, self._offset)
+        at = data.find(record)
+        while at < 0 and len(data) % READ == 0 and data:  # written a lot meanwhile: read on
+            data += os.pread(self._fd, READ, self._offset + len(data))
+            at = data.find(record)
+        if at < 0:  # cannot be (it was written): index everything, answer as new
+            self._index(data)
+            self._offset += len(data)
+            return None
+        self._index(data[:at])  # complete: the kernel wrote them before this one
+        key = arrival.job.key if arrival.job is not None else None
+        repeated = self._seen.note(arrival.forge, arrival.delivery, key)
+        end = at + len(record)
+        bodies, consumed = journal.scan(data[end:], final=False)  # the last may still be being written
+        for body in bodies:
+            self._note(body)
+        self._offset += end + consumed
+        return repeated
 
     def ready(self) -> None:
         """Raise when the journal's folder cannot be written."""
@@ -113,8 +139,11 @@ class Intake:
         if not data:
             return
         for body in journal.scan(data, final=True)[0]:
-            head = journal.header(body)
-            self._seen.note(head[0], head[1], head[5] if len(head) > 5 else None)
+            self._note(body)
+
+    def _note(self, body: bytes) -> None:
+        head = journal.header(body)
+        self._seen.note(head[0], head[1], head[5] if len(head) > 5 else None)
 
     def _index_file(self, path: Path) -> int:
         try:

@@ -10,8 +10,8 @@ the records and removes the segments it stored.
 A record is framed: MAGIC, the body's length and its CRC-32, the body. A process killed in
 the middle of a write leaves a torn record, possibly followed by other processes' records;
 `scan` skips it (wrong length or checksum) and finds the next record by its MAGIC.
-The body is a header line (JSON: what dedupe needs, read without the payload) and the
-normalized event's JSON.
+The body is a stamp (which process wrote it, its how-manieth: no two records are alike), a
+header line (JSON: what dedupe needs, read without the payload) and the normalized event's JSON.
 """
 
 from __future__ import annotations
@@ -30,26 +30,27 @@ MAGIC = b"\xd6\x9b\x4a\x31"
 HEAD = struct.Struct(">4sII")  # magic, body length, CRC-32 of the body
 MAX_BODY = 64 * 1024 * 1024  # a longer length field is garbage: a torn header
 SUFFIX = ".journal"
+STAMP = 12  # bytes before the header: the writing process and its count (see `Intake`)
 
 
 def frame(body: bytes) -> bytes:
     return HEAD.pack(MAGIC, len(body), zlib.crc32(body)) + body
 
 
-def encode(arrival: Arrival) -> bytes:
-    """The framed record of one arrival."""
+def encode(arrival: Arrival, stamp: bytes = bytes(STAMP)) -> bytes:
+    """The framed record of one arrival; `stamp` (STAMP bytes) makes it unlike any other record."""
     job = arrival.job
     head: list[Any] = [arrival.forge, arrival.delivery, arrival.event, arrival.repository, arrival.outcome]
     if job is not None:
         head += [job.key, job.repository, job.lane, job.event, job.commit]
     payload = orjson.dumps(job.payload) if job is not None else b"null"
-    return frame(orjson.dumps(head) + b"\n" + payload)
+    return frame(stamp + orjson.dumps(head) + b"\n" + payload)
 
 
 def header(body: bytes) -> list[Any]:
     """[forge, delivery, event, repository, outcome, key?, ...] without reading the payload."""
-    end = body.find(b"\n")
-    return list(orjson.loads(body[:end]))
+    end = body.find(b"\n", STAMP)
+    return list(orjson.loads(body[STAMP:end]))
 
 
 def decode(body: bytes) -> Arrival:
@@ -58,7 +59,7 @@ def decode(body: bytes) -> Arrival:
     job = None
     if len(head) > 5:
         key, job_repository, lane, kind, commit = head[5:10]
-        payload = orjson.loads(body[body.find(b"\n") + 1 :])
+        payload = orjson.loads(body[body.find(b"\n", STAMP) + 1 :])
         job = NewJob(key, forge, job_repository, lane, kind, commit, payload)
     return Arrival(forge, delivery, event, repository, job, outcome)
 

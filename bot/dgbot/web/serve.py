@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -25,7 +26,10 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
     def load(self) -> Any:
         from dgbot.web.app import build_bot, create_app
 
-        return create_app(build_bot(self.environ))
+        app = create_app(build_bot(self.environ))
+        gc.collect()
+        gc.freeze()  # the libraries' objects, loaded once: the collector no longer walks them again and again
+        return app
 
 
 def _child_exit(_server: Any, worker: Any) -> None:
@@ -33,6 +37,14 @@ def _child_exit(_server: Any, worker: Any) -> None:
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
+
+
+def _stop(ingest: subprocess.Popen[bytes]) -> None:
+    ingest.terminate()  # it stores what is left, then exits
+    try:
+        ingest.wait(30)
+    except subprocess.TimeoutExpired:
+        ingest.kill()
 
 
 def run_server(
@@ -53,12 +65,10 @@ def run_server(
         "proc_name": "dgbot-serve",
     }
     ingest = subprocess.Popen([sys.executable, "-m", "dgbot.web.ingest", log_format], env=dict(environ))
+    server = os.getpid()
     try:
         _Gunicorn(environ, options).run()
     finally:
-        ingest.terminate()  # it stores what is left, then exits
-        try:
-            ingest.wait(30)
-        except subprocess.TimeoutExpired:
-            ingest.kill()
+        if os.getpid() == server:  # not in a gunicorn worker, whose exit unwinds through here too
+            _stop(ingest)
     return 0
