@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dgbot.fs.write import remove_file
 from dgbot.store import journal
 from dgbot.store.deliveries import Arrival, Recorder
 
@@ -79,7 +80,7 @@ class Ingester:
             self._store([journal.decode(body) for body in bodies])
             state.offset += consumed
             if closed:
-                os.unlink(path)  # while still locked: a server opening it now sees it removed
+                remove_file(self.folder, path)  # while still locked: a server opening it now sees it gone
             return len(bodies)
         finally:
             os.close(fd)

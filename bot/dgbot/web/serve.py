@@ -64,6 +64,9 @@ def run_server(
         "child_exit": _child_exit,
         "proc_name": "dgbot-serve",
     }
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # imported now: `_child_exit` runs in a signal handler,
+        from prometheus_client import multiprocess  # noqa: F401  # and an import there may meet itself half done
+
     ingest = subprocess.Popen([sys.executable, "-m", "dgbot.web.ingest", log_format], env=dict(environ))
     server = os.getpid()
     try:
