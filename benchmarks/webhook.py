@@ -6,8 +6,12 @@ app that only answers 202, both under gunicorn with the same worker class (gthre
 and threads. Prints throughputs, their ratio (target >= 0.8), p99 latency (target <= 25 ms),
 and how many of the deliveries answered 202 the store holds (target: 0 lost). `--backend
 postgresql` uses the PostgreSQL store and the Redis queue of this machine. No worker runs:
-only the acknowledgement is timed. `--runs N` repeats both and prints the median ratio (the
-machine may be shared: ratios within one run are what counts).
+only the acknowledgement is timed, with the ingest that stores the journal running beside
+the server as it does in production (at a lower priority: it may finish after wrk; how
+long it took after the run is printed, and the stored deliveries are counted once it is
+done). The CPU seconds of each server's processes per request are printed too (PostgreSQL's
+own are not among them). `--runs N` repeats both, alternating which goes first, and prints
+the median ratio (the machine may be shared: ratios within one run are what counts).
 """
 
 from __future__ import annotations
@@ -116,13 +120,37 @@ def _wrk(url: str, script: Path, seconds: int) -> tuple[float, float, int, int]:
     return rate, float(p99.group(1)) * scale, int(bad.group(1)) if bad else 0, int(accepted.group(1))
 
 
+def _cpu_seconds(root: int) -> float:
+    """User and system CPU seconds of a process and all its descendants (from /proc, while they run)."""
+    parents, times = {}, {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry)] = int(fields[1])
+        times[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
+
+    def within(pid: int) -> bool:
+        while pid > 1:
+            if pid == root:
+                return True
+            pid = parents.get(pid, 0)
+        return False
+
+    return sum(seconds for pid, seconds in times.items() if within(pid))
+
+
 def _serve(command: list[str], env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(300):
         try:
-            requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
             return process
-        except requests.ConnectionError:
+        except requests.RequestException:
             time.sleep(0.1)
     raise SystemExit("the server did not start")
 
@@ -145,12 +173,30 @@ def _store(args: argparse.Namespace, folder: Path) -> dict[str, str]:
     return env
 
 
-def _stored(env: dict[str, str], folder: Path) -> int:
-    url = env.get("DGBOT_DATABASE_URL") or f"sqlite:///{folder / 'state' / 'store.db'}"
+def _count(url: str) -> int:
     engine = sa.create_engine(url)
     with engine.connect() as connection:
         stored = int(connection.execute(sa.text("SELECT count(*) FROM deliveries")).scalar_one())
     engine.dispose()
+    return stored
+
+
+def _drained(env: dict[str, str], folder: Path, answered: int) -> float:
+    """Seconds until the ingest stored what was answered (or stopped storing more)."""
+    url = env.get("DGBOT_DATABASE_URL") or f"sqlite:///{folder / 'state' / 'store.db'}"
+    started, last, since = time.monotonic(), -1, time.monotonic()
+    while True:
+        stored = _count(url)
+        if stored >= answered or time.monotonic() - since > 20:
+            return time.monotonic() - started
+        if stored != last:
+            last, since = stored, time.monotonic()
+        time.sleep(0.2)
+
+
+def _stored(env: dict[str, str], folder: Path) -> int:
+    url = env.get("DGBOT_DATABASE_URL") or f"sqlite:///{folder / 'state' / 'store.db'}"
+    stored = _count(url)
     if "search_path" in url:
         schema = url.rsplit("%3D", 1)[1]
         admin = sa.create_engine(url.split("?")[0])
@@ -179,10 +225,19 @@ def _run(args: argparse.Namespace, folder: Path, script: Path) -> dict[str, tupl
         "dgbot": [sys.executable, "-m", "dgbot", "serve", *same],
     }
     results = {}
-    for name, command in commands.items():
+    order = list(commands.items())
+    if args.run % 2:  # the machine may be shared: alternate which one goes first
+        order.reverse()
+    for name, command in order:
         server = _serve(command, env, port)
         try:
+            before = _cpu_seconds(server.pid)
             results[name] = _wrk(f"http://127.0.0.1:{port}", script, args.seconds)
+            if name == "dgbot":
+                results["drain"] = (_drained(env, folder, results[name][3]), 0.0, 0, 0)
+            used = _cpu_seconds(server.pid) - before  # the ingest's share after the run included
+            rate = results[name][0]
+            results[name + "-cpu"] = (used / (rate * args.seconds) * 1e6, 0.0, 0, 0)
         finally:
             server.terminate()
             server.wait()
@@ -212,6 +267,7 @@ def main() -> int:
         folder = top / f"run-{run}"
         folder.mkdir()
         (folder / "bare.py").write_text(BARE)
+        args.run = run
         results = _run(args, folder, script)
         bare, ours, stored = results["bare"], results["dgbot"], results["stored"][3]
         lost = max(0, ours[3] - stored)
@@ -219,7 +275,12 @@ def main() -> int:
         print(
             f"run {run + 1}: bare {bare[0]:6.0f} req/s p99 {bare[1]:5.1f} ms | dgbot {ours[0]:6.0f} req/s"
             f" p99 {ours[1]:5.1f} ms non-2xx {ours[2]} | ratio {ratios[-1]:.2f} | answered 202 {ours[3]},"
-            f" stored {stored}, lost {lost}"
+            f" stored {stored}, lost {lost}, stored {results['drain'][0]:.1f} s after the run"
+        )
+        cpu, cpu_bare = results["dgbot-cpu"][0], results["bare-cpu"][0]
+        print(
+            f"       server CPU per request: bare {cpu_bare:.0f} us, dgbot {cpu:.0f} us (its ingest included)"
+            f" | CPU ratio bare/dgbot {cpu_bare / cpu:.2f}"
         )
     shutil.rmtree(top, ignore_errors=True)
     median = statistics.median(ratios)

@@ -6,6 +6,9 @@ On the embedded SQLite default, and on the real PostgreSQL store with the real R
 from __future__ import annotations
 
 import json
+import os
+import signal
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -125,3 +128,68 @@ def test_a_forge_without_a_secret_is_not_served(tmp_path: Path) -> None:
         body = b"{}"
         assert _post(url, "gitlab", body, headers("gitlab", body, "Push Hook")).status_code == 404
         assert requests.get(f"{url}/readyz", timeout=10).json() == {"status": "ready"}
+
+
+def _ingest_of(server: int) -> int:
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            command = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(stat[1]) == server and b"dgbot.web.ingest" in command:
+            return int(entry.name)
+    raise AssertionError("the server runs no ingest")
+
+
+def test_with_its_ingest_killed_the_server_is_unready_and_what_it_answered_waits_in_the_journal(
+    tmp_path: Path,
+) -> None:
+    env = service_env(tmp_path / "state", forges=("github",))
+    body = b'{"ref": "refs/heads/main", "after": "' + b"1" * 40 + b'", "repository": {"full_name": "o/r"}}'
+    with running(env, tmp_path / "one.log", workers=1) as (url, server):
+        os.kill(_ingest_of(server.pid), signal.SIGKILL)
+        while requests.get(f"{url}/readyz", timeout=10).status_code != 503:
+            time.sleep(0.1)
+        assert requests.get(f"{url}/readyz", timeout=10).json()["problems"] == ["ingest: not running"]
+        answer = _post(url, "github", body, headers("github", body, "push"))
+        assert (answer.status_code, answer.json()["outcome"]) == (202, "queued")
+    engine = create_store_engine(f"sqlite:///{tmp_path / 'state' / 'store.db'}")
+    with engine.connect() as connection:
+        assert connection.execute(sa.select(sa.func.count()).select_from(jobs)).scalar_one() == 0
+    with running(env, tmp_path / "two.log", workers=1) as (url, _server):
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with engine.connect() as connection:
+                if connection.execute(sa.select(sa.func.count()).select_from(jobs)).scalar_one() == 1:
+                    break
+            time.sleep(0.1)
+        assert requests.post(
+            f"{url}/hooks/github", data=body, headers=headers("github", body, "push"), timeout=10
+        ).json() == {"outcome": "duplicate"}
+    engine.dispose()
+    with engine.connect() as connection:
+        assert connection.execute(sa.select(sa.func.count()).select_from(jobs)).scalar_one() == 1
+
+
+def test_a_gunicorn_worker_leaving_leaves_the_ingest_running(tmp_path: Path) -> None:
+    env = service_env(tmp_path / "state", forges=("github",))
+    with running(env, tmp_path / "service.log", workers=1) as (url, server):
+        ingest = _ingest_of(server.pid)
+        workers = [
+            int(p.name)
+            for p in Path("/proc").iterdir()
+            if p.name.isdigit() and p.name != str(ingest) and _parent(p) == server.pid
+        ]
+        assert len(workers) == 1
+        os.kill(workers[0], signal.SIGTERM)  # a worker's graceful exit (gunicorn starts another)
+        time.sleep(2)
+        assert requests.get(f"{url}/readyz", timeout=30).json() == {"status": "ready"}
+        assert _ingest_of(server.pid) == ingest
+
+
+def _parent(entry: Path) -> int:
+    try:
+        return int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    except OSError:
+        return -1

@@ -13,10 +13,9 @@ from alembic.runtime.migration import MigrationContext
 from dgbot.errors import UsageError
 from dgbot.store import jobs as jobstore
 from dgbot.store.config import StateConfig
-from dgbot.store.deliveries import Arrival, NewJob, Receipt, Recorder, receive
+from dgbot.store.deliveries import Arrival, NewJob, Recorder, receive
 from dgbot.store.engine import create_store_engine, current_revision, head_revision, open_engine, upgrade
 from dgbot.store.history import VerdictRow, add_verdict, current_verdict
-from dgbot.store.inbox import Inbox
 from dgbot.store.tables import deliveries, jobs, lanes, metadata, repositories, verdicts
 from service.services import postgres_schema
 
@@ -197,33 +196,6 @@ def test_a_batch_is_stored_in_order_in_one_transaction(engine: sa.Engine) -> Non
         ("d-3", "ignored", None),
         ("d-4", "queued", second),
     ]
-
-
-def test_the_inbox_stores_concurrent_deliveries_and_isolates_a_bad_one(engine: sa.Engine) -> None:
-    inbox = Inbox(engine)
-    receipts: dict[int, Receipt | BaseException] = {}
-
-    def deliver(n: int) -> None:
-        name = "o/" + ("r" * 600 if n == 7 else f"r{n}")  # too long for PostgreSQL's column
-        arrival = Arrival("github", f"d-{n}", "push", name, new_job(f"{n + 1:040x}", lane=f"L{n}"))
-        try:
-            receipts[n] = inbox.receive(arrival)
-        except Exception as exc:
-            receipts[n] = exc
-
-    threads = [threading.Thread(target=deliver, args=(n,)) for n in range(32)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    queued = {n for n, r in receipts.items() if isinstance(r, Receipt) and r.outcome == "queued"}
-    if engine.dialect.name == "postgresql":
-        assert queued == set(range(32)) - {7} and "too long" in str(receipts[7])
-    else:
-        assert queued == set(range(32))
-    with engine.connect() as connection:
-        stored = connection.execute(sa.select(sa.func.count()).select_from(jobs)).scalar_one()
-    assert stored == len(queued)
 
 
 def test_verdicts_are_appended_and_the_newest_job_s_counts(engine: sa.Engine) -> None:

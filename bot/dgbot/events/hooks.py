@@ -56,7 +56,7 @@ def enabled_hooks(environ: Mapping[str, str]) -> dict[str, Hook]:
 
 def signature(secret: str, body: bytes) -> str:
     """Hex HMAC-SHA256 of the body (what GitHub, Gitea and Gogs/GIN send)."""
-    return hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+    return hmac.digest(secret.encode("utf-8"), body, hashlib.sha256).hex()
 
 
 def authentic(forge: str, headers: Mapping[str, str], body: bytes, secret: str) -> bool:

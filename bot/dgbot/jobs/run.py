@@ -94,7 +94,8 @@ class Runner:
         seconds = time.monotonic() - started
         JOBS.labels(outcome).inc()
         JOB_SECONDS.labels(outcome).observe(seconds)
-        extra = {"job": job_id, "forge": event.forge, "commit": event.commit, "outcome": outcome}
+        extra = {"job": job_id, "delivery": job.delivery, "forge": event.forge, "commit": event.commit}
+        extra["outcome"] = outcome
         log.info("job %s", outcome, extra={**extra, "tries": job.tries, "seconds": round(seconds, 4)})
         return outcome
 
@@ -117,7 +118,8 @@ class Runner:
                 )
         JOBS.labels(outcome).inc()
         JOB_SECONDS.labels(outcome).observe(seconds)
-        extra = {"job": job.id, "forge": event.forge, "commit": event.commit, "outcome": outcome}
+        extra = {"job": job.id, "delivery": job.delivery, "forge": event.forge, "commit": event.commit}
+        extra["outcome"] = outcome
         log.warning("job try failed", extra={**extra, "tries": job.tries, "error": error[:500]})
         return outcome
 

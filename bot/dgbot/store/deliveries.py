@@ -7,7 +7,7 @@ branch and repository are recorded, and the job queued, by the worker (`jobs.adm
 
 The statements are few and fixed, so they go to the driver directly (through SQLAlchemy's
 pool and its column types, so the rows read back exactly as written through Core): on
-SQLite three small statements per delivery inside one `BEGIN IMMEDIATE`; on PostgreSQL one
+SQLite two reads and two `executemany` per batch inside one `BEGIN IMMEDIATE`; on PostgreSQL one
 statement per delivery (both inserts in a CTE), the batch's statements pipelined, one commit.
 """
 
@@ -19,6 +19,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 
 from dgbot.store.sql import utcnow
@@ -63,34 +64,31 @@ class Receipt:
 
 _SQLITE_DELIVERY = (
     "INSERT INTO deliveries (forge, id, event, repository, received, outcome, job)"
-    " VALUES (?, ?, ?, ?, ?, ?, NULL) ON CONFLICT DO NOTHING"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
 _SQLITE_JOB = (
-    'INSERT INTO jobs (key, forge, repository, lane, event, "commit", delivery, payload, state, tries,'
-    " created)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?) ON CONFLICT (key) DO NOTHING RETURNING id"
+    'INSERT INTO jobs (id, key, forge, repository, lane, event, "commit", delivery, payload, state, tries,'
+    " created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?)"
 )
-_SQLITE_OUTCOME = "UPDATE deliveries SET outcome = ?, job = ? WHERE forge = ? AND id = ?"
 _JOB_ID = "SELECT id FROM jobs WHERE key = {}"
-# PostgreSQL: the job is inserted unless the delivery is already stored; the delivery row then
-# says whether its job is new (queued) or was there (known). No row back: a duplicate delivery.
-_POSTGRES = """
-WITH job AS (
-  INSERT INTO jobs (key, forge, repository, lane, event, "commit", delivery, payload, state, tries, created)
-  SELECT %(key)s::text, %(forge)s::text, %(job_repository)s::text, %(lane)s::text, %(kind)s::text,
-         %(commit)s::text, %(id)s::text, %(payload)s, 'pending', 0, %(received)s::timestamptz
-  WHERE %(key)s::text IS NOT NULL
-    AND NOT EXISTS (SELECT 1 FROM deliveries WHERE forge = %(forge)s::text AND id = %(id)s::text)
-  ON CONFLICT (key) DO NOTHING
-  RETURNING id
+_PG_SEEN = (
+    "SELECT forge, id FROM deliveries WHERE (forge, id) IN (SELECT * FROM unnest(%s::text[], %s::text[]))"
 )
+_PG_KEYS = "SELECT key, id FROM jobs WHERE key = ANY(%s::text[])"
+_PG_JOBS = """
+INSERT INTO jobs (key, forge, repository, lane, event, "commit", delivery, payload, state, tries, created)
+SELECT k, f, r, l, e, c, d, p::jsonb, 'pending', 0, %s
+FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[])
+  WITH ORDINALITY AS t(k, f, r, l, e, c, d, p, n)
+ORDER BY n
+ON CONFLICT (key) DO NOTHING
+RETURNING key, id
+"""
+_PG_DELIVERIES = """
 INSERT INTO deliveries (forge, id, event, repository, received, outcome, job)
-SELECT %(forge)s::text, %(id)s::text, %(event)s::text, %(repository)s::text, %(received)s::timestamptz,
-       CASE WHEN %(key)s::text IS NULL THEN %(outcome)s::text
-            WHEN EXISTS (SELECT 1 FROM job) THEN 'queued' ELSE 'known' END,
-       COALESCE((SELECT id FROM job), (SELECT id FROM jobs WHERE key = %(key)s::text))
+SELECT f, i, e, r, %s, o, j FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::int[])
+  AS t(f, i, e, r, o, j)
 ON CONFLICT DO NOTHING
-RETURNING outcome, job
 """
 
 
@@ -161,71 +159,121 @@ class Recorder:
     def _sqlite_rows(
         self, cursor: Any, arrivals: Sequence[Arrival], received: Any, receipts: list[Receipt]
     ) -> None:
+        """Under the write lock (BEGIN IMMEDIATE) the batch's outcomes are decided from two reads,
+        then its rows written with two `executemany` (the job ids given here: no other writer)."""
+        seen: set[tuple[str, str]] = set()
+        for forge in {a.forge for a in arrivals}:  # the key's order: (forge, id)
+            ids = [a.delivery for a in arrivals if a.forge == forge]
+            query = "SELECT forge, id FROM deliveries WHERE forge = ? AND id IN ({})"  # only "?" go in
+            seen.update(cursor.execute(query.format(",".join("?" * len(ids))), [forge, *ids]).fetchall())
+        keys = [a.job.key for a in arrivals if a.job is not None]
+        known: dict[str, int] = {}
+        if keys:
+            query = "SELECT key, id FROM jobs WHERE key IN ({})"
+            known = dict(cursor.execute(query.format(",".join("?" * len(keys))), keys).fetchall())
+        next_id = int(cursor.execute("SELECT coalesce(max(id), 0) FROM jobs").fetchone()[0]) + 1
+        new_jobs, new_deliveries = [], []
         for a in arrivals:
-            first = "received" if a.job else a.outcome
-            cursor.execute(_SQLITE_DELIVERY, (a.forge, a.delivery, a.event, a.repository, received, first))
-            if cursor.rowcount != 1:
+            if (a.forge, a.delivery) in seen:
                 receipts.append(Receipt("duplicate"))
                 continue
-            if a.job is None:
-                receipts.append(Receipt(a.outcome))
-                continue
+            seen.add((a.forge, a.delivery))
+            receipt = Receipt(a.outcome)
             job = a.job
-            values = job.key, job.forge, job.repository, job.lane, job.event, job.commit
-            cursor.execute(_SQLITE_JOB, (*values, a.delivery, self._json(job.payload), received))
-            row = cursor.fetchone()
-            if row is None:  # a replayed body under a new delivery id starts no second job
-                receipt = Receipt("known", cursor.execute(_JOB_ID.format("?"), (job.key,)).fetchone()[0])
-            else:
-                receipt = Receipt("queued", row[0])
-            cursor.execute(_SQLITE_OUTCOME, (receipt.outcome, receipt.job, a.forge, a.delivery))
+            if job is not None and job.key in known:  # a replayed body under a new delivery id
+                receipt = Receipt("known", known[job.key])
+            elif job is not None:
+                receipt, known[job.key], next_id = Receipt("queued", next_id), next_id, next_id + 1
+                values = job.key, job.forge, job.repository, job.lane, job.event, job.commit, a.delivery
+                new_jobs.append((receipt.job, *values, _text(job.payload), received))
+            row = a.forge, a.delivery, a.event, a.repository, received, receipt.outcome, receipt.job
+            new_deliveries.append(row)
             receipts.append(receipt)
+        cursor.executemany(_SQLITE_JOB, new_jobs)
+        cursor.executemany(_SQLITE_DELIVERY, new_deliveries)
 
     def _postgres(self, connection: Any, arrivals: Sequence[Arrival]) -> list[Receipt]:
-        received = utcnow()
-        params = [self._params(a, received) for a in arrivals]
+        """The batch in five statements, whatever its size: what is stored already is read, the new
+        jobs inserted (ON CONFLICT: another host's ingest may insert the same key meanwhile), then
+        the deliveries with their outcomes."""
         try:
             with connection.cursor() as cursor:
-                cursor.executemany(_POSTGRES, params, returning=True)  # pipelined: one round trip
-                rows = [cursor.fetchone()]
-                while cursor.nextset():
-                    rows.append(cursor.fetchone())
-                receipts = []
-                for a, row in zip(arrivals, rows, strict=True):
-                    if row is None:
-                        receipts.append(Receipt("duplicate"))
-                    elif row[0] == "known" and row[1] is None and a.job is not None:
-                        # its job was committed by another process during this statement: read it now
-                        cursor.execute(_JOB_ID.format("%s"), (a.job.key,))
-                        receipts.append(Receipt("known", cursor.fetchone()[0]))
-                    else:
-                        receipts.append(Receipt(row[0], row[1]))
+                cursor.execute(_PG_SEEN, ([a.forge for a in arrivals], [a.delivery for a in arrivals]))
+                seen = set(cursor.fetchall())
+                firsts = []  # each delivery id's first arrival, in order
+                for a in arrivals:
+                    if (a.forge, a.delivery) not in seen:
+                        seen.add((a.forge, a.delivery))
+                        firsts.append(a)
+                wanted = list(dict.fromkeys(a.job.key for a in firsts if a.job is not None))
+                cursor.execute(_PG_KEYS, (wanted,))
+                known = dict(cursor.fetchall())
+                new = {}
+                for a in firsts:
+                    if a.job is not None and a.job.key not in known and a.job.key not in new:
+                        new[a.job.key] = a
+                created = self._pg_jobs(cursor, list(new.values())) if new else {}
+                lost = [key for key in new if key not in created]  # inserted by another ingest meanwhile
+                if lost:
+                    cursor.execute(_PG_KEYS, (lost,))
+                    known.update(cursor.fetchall())
+                receipts, rows = self._pg_receipts(arrivals, firsts, known, created, new)
+                if rows:
+                    cursor.execute(
+                        _PG_DELIVERIES, (utcnow(), *(list(column) for column in zip(*rows, strict=True)))
+                    )
             connection.commit()
         except BaseException:
             connection.rollback()
             raise
         return receipts
 
-    def _params(self, a: Arrival, received: Any) -> dict[str, Any]:
-        job = a.job
-        return {
-            "forge": a.forge,
-            "id": a.delivery,
-            "event": a.event,
-            "repository": a.repository,
-            "received": received,
-            "outcome": a.outcome,
-            "key": job and job.key,
-            "job_repository": job and job.repository,
-            "lane": job and job.lane,
-            "kind": job and job.event,
-            "commit": job and job.commit,
-            "payload": self._json(job.payload) if job else None,
-        }
+    def _pg_jobs(self, cursor: Any, firsts: list[Arrival]) -> dict[str, int]:
+        columns: list[list[Any]] = [[] for _ in range(8)]
+        for a in firsts:
+            job = a.job
+            assert job is not None
+            values = job.key, job.forge, job.repository, job.lane, job.event, job.commit, a.delivery
+            for column, value in zip(columns, (*values, _text(job.payload)), strict=True):
+                column.append(value)
+        cursor.execute(_PG_JOBS, (utcnow(), *columns))
+        return dict(cursor.fetchall())
+
+    @staticmethod
+    def _pg_receipts(
+        arrivals: Sequence[Arrival],
+        firsts: list[Arrival],
+        known: dict[str, int],
+        created: dict[str, int],
+        new: dict[str, Arrival],
+    ) -> tuple[list[Receipt], list[tuple[Any, ...]]]:
+        first = {id(a) for a in firsts}
+        receipts, rows = [], []
+        for a in arrivals:
+            if id(a) not in first:
+                receipts.append(Receipt("duplicate"))
+                continue
+            receipt = Receipt(a.outcome)
+            if a.job is not None:
+                key = a.job.key
+                mine = new.get(key) is a and key in created
+                receipt = (
+                    Receipt("queued", created[key])
+                    if mine
+                    else Receipt("known", known.get(key, created.get(key)))
+                )
+            rows.append((a.forge, a.delivery, a.event, a.repository, receipt.outcome, receipt.job))
+            receipts.append(receipt)
+        return receipts, rows
 
 
 def _same(value: Any) -> Any:
     return value
+
+
+def _text(payload: dict[str, Any]) -> str:
+    """A JSON column's value on SQLite (what SQLAlchemy's JSON type reads back)."""
+    return orjson.dumps(payload).decode()
 
 
 def receive(
@@ -237,7 +285,7 @@ def receive(
     job: NewJob | None,
     outcome: str = "ignored",
 ) -> Receipt:
-    """Store one delivery and its job durably in their own transaction (the web app batches: `Inbox`)."""
+    """Store one delivery and its job in their own transaction (the ingest batches: dgbot.store.ingest)."""
     recorder = Recorder(engine)
     try:
         return recorder.record([Arrival(forge, delivery, event, repository, job, outcome)])[0]

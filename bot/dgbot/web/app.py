@@ -1,9 +1,8 @@
 """The Flask app: POST /hooks/<forge>, GET /healthz, /readyz, /metrics.
 
-A hook verifies the signature over the raw body, parses, stores the delivery and its job
-(`Inbox`: together with the deliveries arriving at the same time, in one transaction) and
-answers 202 once they are committed; the worker queues the job (the outbox relay) and does
-the rest.
+A hook verifies the signature over the raw body, parses, dedupes and appends the delivery
+to the journal (`Intake`), and answers 202 once the append returned; the ingest stores it
+with its job, the worker queues the job (the outbox relay) and does the rest.
 """
 
 from __future__ import annotations
@@ -11,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask import Flask, Response, jsonify, request
@@ -20,12 +19,16 @@ from werkzeug.exceptions import HTTPException
 from dgbot.events.hooks import Hook, authentic, enabled_hooks
 from dgbot.events.model import PayloadError
 from dgbot.events.normalize import read_delivery
+from dgbot.fs.write import make_folder
+from dgbot.jobs.logs import info_line
 from dgbot.jobs.metrics import DELIVERIES
 from dgbot.jobs.queue import Queue
+from dgbot.store import journal
 from dgbot.store.config import StateConfig
 from dgbot.store.deliveries import Arrival, NewJob
 from dgbot.store.engine import open_engine
-from dgbot.store.inbox import Inbox
+from dgbot.store.ingest import ingest_running
+from dgbot.store.intake import Intake, recent_jobs
 from dgbot.web.metrics import render_metrics
 
 MAX_BODY = 25 * 1024 * 1024  # GitHub's own cap: larger events are never delivered
@@ -37,42 +40,60 @@ class Bot:
     engine: sa.Engine
     queue: Queue
     hooks: Mapping[str, Hook]
-    inbox: Inbox
+    intake: Intake
 
 
 def build_bot(environ: Mapping[str, str]) -> Bot:
     config = StateConfig.from_environ(environ)
     engine = open_engine(config)
-    return Bot(engine, Queue(config), enabled_hooks(environ), Inbox(engine))
+    folder = journal.folder_of(config.state_dir)
+    make_folder(config.state_dir, folder)
+    return Bot(engine, Queue(config), enabled_hooks(environ), Intake(folder, recent_jobs(engine)))
 
 
 def _answer(code: int, **fields: object) -> tuple[Response, int]:
     return jsonify(fields), code
 
 
+_SAID = {  # the answers of the webhook path, serialized once
+    outcome: f'{{"outcome":"{outcome}"}}\n'.encode() for outcome in ("queued", "duplicate", "pong")
+}
+
+
+def _said(code: int, outcome: str) -> Response:
+    return Response(_SAID[outcome], code, mimetype="application/json")
+
+
 def create_app(bot: Bot) -> Flask:
     app = Flask("dgbot")
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
 
+    counters: dict[tuple[str, str, str], Any] = {}
+
+    def count(forge: str, event: str, outcome: str) -> None:
+        counter = counters.get((forge, event, outcome))
+        if counter is None:
+            counter = counters[forge, event, outcome] = DELIVERIES.labels(forge, event, outcome)
+        counter.inc()
+
     @app.post("/hooks/<forge>")
-    def hook(forge: str) -> tuple[Response, int]:
+    def hook(forge: str) -> Response | tuple[Response, int]:
         configured = bot.hooks.get(forge)
         if configured is None:
             return _answer(404, error="no such forge is enabled")
         body = request.get_data(cache=False)  # over MAX_BODY: 413 before the body is read
         headers = cast("Mapping[str, str]", request.headers)  # werkzeug's: case-insensitive
         if not authentic(forge, headers, body, configured.secret):
-            DELIVERIES.labels(forge, "", "unauthenticated").inc()
-            return Response(status=401), 401
+            count(forge, "", "unauthenticated")
+            return Response(status=401)
         try:
             delivery = read_delivery(forge, headers, body, request.content_type or "")
         except PayloadError as exc:
-            DELIVERIES.labels(forge, "", "malformed").inc()
+            count(forge, "", "malformed")
             return _answer(400, error=str(exc))
-        where = {"forge": forge, "delivery": delivery.id, "event": delivery.name}
         if delivery.outcome == "ping":
-            DELIVERIES.labels(forge, delivery.name, "ping").inc()
-            return _answer(200, outcome="pong")
+            count(forge, delivery.name, "ping")
+            return _said(200, "pong")
         event = delivery.event
         job = None
         if event is not None:
@@ -86,16 +107,17 @@ def create_app(bot: Bot) -> Flask:
                 event.to_json(),
             )
         arrival = Arrival(forge, delivery.id, delivery.name, delivery.repository, job)
-        receipt = bot.inbox.receive(arrival)
-        DELIVERIES.labels(forge, delivery.name, receipt.outcome).inc()
-        log.info(
-            "delivery %s", receipt.outcome, extra={**where, "outcome": receipt.outcome, "job": receipt.job}
-        )
-        if receipt.outcome in ("duplicate", "known"):
-            return _answer(200, outcome="duplicate", job=receipt.job)
-        if receipt.outcome == "ignored":
+        outcome = bot.intake.receive(arrival).outcome
+        count(forge, delivery.name, outcome)
+        where = {"forge": forge, "delivery": delivery.id, "event": delivery.name, "outcome": outcome}
+        info_line(
+            log, f"delivery {outcome}", where
+        )  # the job's id: in the worker's lines, with this delivery
+        if outcome in ("duplicate", "known"):
+            return _said(200, "duplicate")
+        if outcome == "ignored":
             return _answer(202, outcome="ignored", reason=delivery.reason)
-        return _answer(202, outcome="queued", job=receipt.job)
+        return _said(202, "queued")
 
     @app.get("/healthz")
     def healthz() -> tuple[Response, int]:
@@ -113,6 +135,12 @@ def create_app(bot: Bot) -> Flask:
             bot.queue.ping()
         except Exception as exc:
             problems.append(f"queue: {type(exc).__name__}")
+        try:
+            bot.intake.ready()
+        except OSError as exc:
+            problems.append(f"journal: {type(exc).__name__}")
+        if not ingest_running(bot.intake.folder):
+            problems.append("ingest: not running")
         return _answer(503, status="unready", problems=problems) if problems else _answer(200, status="ready")
 
     @app.get("/metrics")

@@ -40,7 +40,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     open_engine(config).dispose()  # migrates the embedded store; refuses an outdated PostgreSQL one
     if not enabled_hooks(os.environ):
         sys.stderr.write("dgbot: warning: no forge is enabled (set DGBOT_<FORGE>_WEBHOOK_SECRET)\n")
-    return run_server(os.environ, args.bind, args.workers, args.threads)
+    return run_server(os.environ, args.bind, args.workers, args.threads, args.log_format)
 
 
 def cmd_worker(args: argparse.Namespace) -> int:

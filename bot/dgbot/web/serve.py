@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import os
+import subprocess
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,7 +26,10 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
     def load(self) -> Any:
         from dgbot.web.app import build_bot, create_app
 
-        return create_app(build_bot(self.environ))
+        app = create_app(build_bot(self.environ))
+        gc.collect()
+        gc.freeze()  # the libraries' objects, loaded once: the collector no longer walks them again and again
+        return app
 
 
 def _child_exit(_server: Any, worker: Any) -> None:
@@ -33,8 +39,18 @@ def _child_exit(_server: Any, worker: Any) -> None:
         multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
 
 
-def run_server(environ: Mapping[str, str], bind: str, workers: int, threads: int) -> int:
-    """gunicorn's threaded workers: a process's concurrent deliveries share one commit (dgbot.store.inbox)."""
+def _stop(ingest: subprocess.Popen[bytes]) -> None:
+    ingest.terminate()  # it stores what is left, then exits
+    try:
+        ingest.wait(30)
+    except subprocess.TimeoutExpired:
+        ingest.kill()
+
+
+def run_server(
+    environ: Mapping[str, str], bind: str, workers: int, threads: int, log_format: str = "text"
+) -> int:
+    """gunicorn's threaded workers, and the ingest that stores what they journal (dgbot.web.ingest)."""
     options = {
         "bind": bind,
         "workers": workers,
@@ -48,5 +64,14 @@ def run_server(environ: Mapping[str, str], bind: str, workers: int, threads: int
         "child_exit": _child_exit,
         "proc_name": "dgbot-serve",
     }
-    _Gunicorn(environ, options).run()
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # imported now: `_child_exit` runs in a signal handler,
+        from prometheus_client import multiprocess  # noqa: F401  # and an import there may meet itself half done
+
+    ingest = subprocess.Popen([sys.executable, "-m", "dgbot.web.ingest", log_format], env=dict(environ))
+    server = os.getpid()
+    try:
+        _Gunicorn(environ, options).run()
+    finally:
+        if os.getpid() == server:  # not in a gunicorn worker, whose exit unwinds through here too
+            _stop(ingest)
     return 0
