@@ -208,3 +208,12 @@ def test_visible_is_one_inert_line_that_names_the_original(text: str) -> None:
         assert unvisible(shown) == text
     assert json.loads(json_text(text)) == json.loads(json.dumps(text))  # as JSON holds it
     assert_inert(json_text(text))
+
+
+def test_a_location_of_one_colon_cannot_start_a_workflow_command_in_the_junit_listing() -> None:
+    # found by hypothesis: json_path ":" shown as "<where>: warning: ..." began a line with "::"
+    finding = Finding("dmp.schema", "r", Severity.WARNING, "::", Location(json_path=":"))
+    check = CheckResult("dmp.schema", "t", findings=(finding, finding))  # the second starts a line
+    for fmt in REPORTS:
+        assert_inert(render_report(Verdict((check,), "0"), fmt))
+    assert_inert(render_text(Verdict((check,), "0"), colour=True), colour=True)

@@ -23,8 +23,10 @@ UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}\ud800-\udfff\ufffe\uffff]")
 _JSON_UNSAFE = re.compile(f"[\x7f-\x9f{_BIDI}\ud800-\udfff\ufffe\uffff]|(?<=#)#(?=\\[)")  # json escapes C0
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-# GitHub runners read `::name ...::` after leading whitespace, and `##[name ...]` anywhere.
-_COMMAND = re.compile(r"\A(\s*):(?=:)|#(?=#\[)")
+# GitHub runners read `::name ...::` after leading whitespace, and `##[name ...]` anywhere. Any
+# leading colon is escaped, not only a `::`: a value ":" that starts a line followed by our own
+# ": warning" would make one (found by hypothesis in the JUnit listing).
+_COMMAND = re.compile(r"\A(\s*):|#(?=#\[)")
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -40,7 +42,7 @@ def _uncommand(match: re.Match[str]) -> str:
 def visible(text: object) -> str:
     """`text` as one inert line: controls, line breaks, bidi and lone surrogates as escapes.
 
-    Also no GitHub workflow command can form: a leading `::` becomes `\\x3a:` and the `#`
+    Also no GitHub workflow command can form: a leading `:` becomes `\\x3a` and the `#`
     before `#[` becomes `\\x23`. Backslashes stay as they are, so `a\\nb` typed literally
     reads the same as a line break would; which one it was matters less than that neither acts.
     """
